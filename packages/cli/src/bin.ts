@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/**
+ * The `baton` command. Run with `node --import tsx packages/cli/src/bin.ts <command>`.
+ * The polyfill must be the first import (libp2p 3 needs Promise.withResolvers; Node 20 lacks it).
+ */
+import "../../node/src/util/polyfill.js";
+import { ApiError, ApiUnreachableError } from "./api.js";
+import { processIo } from "./command.js";
+import { main } from "./main.js";
+
+main(process.argv.slice(2), processIo).then(
+  (code) => {
+    process.exitCode = code;
+    // A long-running command (start, devnet) has closed everything it opened; don't let a
+    // stray handle (a keep-alive socket) hold the process.
+    if (code !== 0 || ["start", "devnet"].includes(process.argv[2] ?? "")) setTimeout(() => process.exit(code), 200).unref();
+  },
+  (e: unknown) => {
+    if (e instanceof ApiError || e instanceof ApiUnreachableError) {
+      process.stderr.write(`baton: ${e.message}\n`);
+    } else {
+      process.stderr.write(`baton: ${(e as Error)?.stack ?? String(e)}\n`);
+    }
+    process.exit(1);
+  },
+);

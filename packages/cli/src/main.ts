@@ -1,0 +1,77 @@
+/** Dispatch `baton <command> [subcommand] [flags]` to a command module. */
+import { formatHelp, parseFlags, UsageError } from "./args.js";
+import type { Command, Io } from "./command.js";
+import { devnetCommand } from "./commands/devnet.js";
+import { genesisCommand } from "./commands/genesis.js";
+import { keysNew } from "./commands/keys.js";
+import { startCommand } from "./commands/start.js";
+import { statusCommand } from "./commands/status.js";
+import { txRejoin, txSend, txStake, txUnstake } from "./commands/tx.js";
+
+/** Top-level commands; a group (keys, tx) maps subcommand names to commands. */
+export const COMMANDS: Record<string, Command | Record<string, Command>> = {
+  devnet: devnetCommand,
+  start: startCommand,
+  keys: { new: keysNew },
+  genesis: genesisCommand,
+  tx: { send: txSend, stake: txStake, unstake: txUnstake, rejoin: txRejoin },
+  status: statusCommand,
+};
+
+const isCommand = (c: Command | Record<string, Command>): c is Command => "spec" in c && "run" in c;
+
+export function topHelp(): string {
+  const lines = ["baton: a decentralized rollup sequencer", "", "usage: baton <command> [flags]   (baton <command> --help for its flags)", "", "commands:"];
+  for (const [name, c] of Object.entries(COMMANDS)) {
+    const entries: [string, Command][] = isCommand(c) ? [[name, c]] : Object.entries(c).map(([sub, cc]) => [`${name} ${sub}`, cc]);
+    for (const [n, cc] of entries) lines.push(`  ${n.padEnd(14)}${cc.spec.summary}`);
+  }
+  return lines.join("\n");
+}
+
+/** Finds the command for argv; returns it with the remaining (flag) arguments. */
+export function resolveCommand(argv: string[]): { command: Command; rest: string[] } | { help: string; asked: boolean } {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === "--help" || first === "-h" || first === "help") return { help: topHelp(), asked: first !== undefined };
+  const entry = COMMANDS[first];
+  if (entry === undefined) {
+    throw new UsageError(`unknown command ${JSON.stringify(first)}; commands: ${Object.keys(COMMANDS).join(", ")} (see baton --help)`);
+  }
+  if (isCommand(entry)) return { command: entry, rest };
+  const [sub, ...subRest] = rest;
+  const subs = Object.keys(entry).join(", ");
+  if (sub === undefined || sub === "--help" || sub === "-h") {
+    const lines = Object.entries(entry).map(([n, c]) => `  ${first} ${n.padEnd(9)}${c.spec.summary}`);
+    return { help: [`usage: baton ${first} <${Object.keys(entry).join("|")}> [flags]`, "", ...lines].join("\n"), asked: sub !== undefined };
+  }
+  const command = entry[sub];
+  if (command === undefined) throw new UsageError(`unknown command "${first} ${sub}"; ${first} commands: ${subs}`);
+  return { command, rest: subRest };
+}
+
+/** Runs the CLI; resolves with the exit code. UsageErrors print one line and give 2. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    const found = resolveCommand(argv);
+    if ("help" in found) {
+      if (found.asked) {
+        io.out(found.help);
+        return 0;
+      }
+      io.err(found.help);
+      return 2;
+    }
+    const parsed = parseFlags(found.command.spec, found.rest);
+    if (parsed.help) {
+      io.out(formatHelp(found.command.spec));
+      return 0;
+    }
+    return await found.command.run(parsed.values, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`baton: ${e.message}`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./chainConfig.js";
+export * from "./genesis.js";

@@ -1,0 +1,3 @@
+export { ForkChoice } from "./forkChoice.js";
+export { ForkChoiceError, ForkChoiceErrorCode } from "./errors.js";
+export type { BatchNode, ForkChoiceUpdate, Reorg, Vote } from "./types.js";

@@ -1,0 +1,124 @@
+/**
+ * applyBatch: the state transition of one signed batch. Pure and synchronous; returns a new
+ * state and never changes its input (fork choice keeps the states of several branches).
+ *
+ * Not checked here: header.parentRoot. The state does not hold its batch's root; the caller
+ * (chain / fork choice) picks the parent state by parentRoot and passes it in.
+ */
+import { computeEpoch, type ChainConfig } from "../config/chainConfig.js";
+import { bytesEqual, toHex } from "../crypto/hex.js";
+import { BatchError, BatchErrorCode, TxError } from "../errors.js";
+import { verifyBatchHeaderSignature, verifyRandao } from "../signing.js";
+import { txHash } from "../types/encoding.js";
+import type { SignedBatch, State } from "../types/ssz.js";
+import { sha256 } from "../crypto/hash.js";
+import { ScheduleError } from "../schedule/errors.js";
+import { StateDraft } from "./draft.js";
+import { txRootFromHashes } from "./merkle.js";
+import { effectiveLeaderOrNull, processSlotsInto, recordProduced } from "./slots.js";
+import { computeStateRoot } from "./stateRoot.js";
+import { applyTxInto } from "./txs.js";
+
+export interface ApplyBatchOptions {
+  /** Verify the header signature and the RANDAO reveal (default true). */
+  verifySignatures?: boolean;
+  /** Verify tx signatures (default true); false when every tx was verified already. */
+  verifyTxSignatures?: boolean;
+  /** Skips the signature check of a tx whose hash (`toHex(txHash(tx))`, 0x-prefixed) it accepts. */
+  isTxVerified?: (txHashHex: string) => boolean;
+}
+
+/**
+ * Checks, in order (cheap first, signatures after): chain id, slot after the parent's, height,
+ * then empty slots are processed (misses, epoch transitions), then: the proposer is the slot's
+ * effective leader, tx count, RANDAO reveal and header signature, tx root, no duplicate tx,
+ * every tx valid; then the proposer is credited, the RANDAO mix updated, and the resulting
+ * state root must equal the header's. Throws BatchError.
+ */
+export function applyBatch(state: State, batch: SignedBatch, config: ChainConfig, opts: ApplyBatchOptions = {}): State {
+  const { header, txs } = batch;
+  if (header.chainId !== config.chainId || state.chainId !== config.chainId) {
+    throw new BatchError(BatchErrorCode.WRONG_CHAIN, `chain ${header.chainId}, expected ${config.chainId}`);
+  }
+  if (header.slot <= state.slot) {
+    throw new BatchError(BatchErrorCode.SLOT_NOT_AFTER_PARENT, `slot ${header.slot} <= parent slot ${state.slot}`);
+  }
+  if (header.height !== state.height + 1) {
+    throw new BatchError(BatchErrorCode.WRONG_HEIGHT, `height ${header.height}, expected ${state.height + 1}`);
+  }
+
+  const draft = new StateDraft(state);
+  processSlotsInto(draft, header.slot, config);
+  checkLeader(draft.state, config, header.slot, header.proposerIndex);
+  if (txs.length > config.maxBatchTxs) {
+    throw new BatchError(BatchErrorCode.TOO_MANY_TXS, `${txs.length} txs > ${config.maxBatchTxs}`);
+  }
+  const proposer = draft.state.sequencers[header.proposerIndex];
+  if (opts.verifySignatures ?? true) {
+    if (!verifyRandao(config.chainId, computeEpoch(config, header.slot), header.randaoReveal, proposer.pubkey)) {
+      throw new BatchError(BatchErrorCode.BAD_RANDAO);
+    }
+    if (!verifyBatchHeaderSignature(header, batch.signature, proposer.pubkey)) {
+      throw new BatchError(BatchErrorCode.BAD_SIGNATURE);
+    }
+  }
+
+  const hashes = txs.map(txHash);
+  if (!bytesEqual(txRootFromHashes(hashes), header.txRoot)) throw new BatchError(BatchErrorCode.BAD_TX_ROOT);
+  const hexes = hashes.map(toHex);
+  if (new Set(hexes).size !== hexes.length) throw new BatchError(BatchErrorCode.DUPLICATE_TX, duplicateOf(hexes));
+
+  const verifyTxs = opts.verifyTxSignatures ?? true;
+  for (let i = 0; i < txs.length; i++) {
+    const verify = verifyTxs && !(opts.isTxVerified?.(hexes[i]) ?? false);
+    try {
+      applyTxInto(draft, txs[i], header.proposerIndex, config, verify);
+    } catch (e) {
+      if (e instanceof TxError) throw new BatchError(BatchErrorCode.INVALID_TX, `tx ${i} (${hexes[i]}): ${e.message}`);
+      throw e;
+    }
+  }
+
+  finishBatch(draft, header.slot, header.proposerIndex, header.randaoReveal);
+  const next = draft.finish();
+  if (!bytesEqual(computeStateRoot(next), header.stateRoot)) throw new BatchError(BatchErrorCode.BAD_STATE_ROOT);
+  return next;
+}
+
+/** Throws WRONG_LEADER (or NO_SCHEDULE) unless `proposerIndex` is the effective leader of `slot`. */
+export function checkLeader(state: State, config: ChainConfig, slot: number, proposerIndex: number): void {
+  let leader: number | null;
+  try {
+    leader = effectiveLeaderOrNull(state, config, slot);
+  } catch (e) {
+    if (e instanceof ScheduleError) throw new BatchError(BatchErrorCode.NO_SCHEDULE, e.message);
+    throw e;
+  }
+  if (leader === null) throw new BatchError(BatchErrorCode.NO_SCHEDULE, `nobody can lead slot ${slot}`);
+  if (proposerIndex !== leader) {
+    throw new BatchError(BatchErrorCode.WRONG_LEADER, `proposer ${proposerIndex}, leader of slot ${slot} is ${leader}`);
+  }
+}
+
+/** After the txs: the proposer's produced slot, the RANDAO mix, slot and height. */
+export function finishBatch(draft: StateDraft, slot: number, proposerIndex: number, randaoReveal: Uint8Array): void {
+  recordProduced(draft, proposerIndex);
+  draft.state.randaoMix = xor(draft.state.randaoMix, sha256(randaoReveal));
+  draft.state.slot = slot;
+  draft.state.height += 1;
+}
+
+function xor(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] ^ b[i];
+  return out;
+}
+
+function duplicateOf(hexes: string[]): string {
+  const seen = new Set<string>();
+  for (const h of hexes) {
+    if (seen.has(h)) return `tx ${h} twice`;
+    seen.add(h);
+  }
+  return "";
+}

@@ -1,0 +1,77 @@
+/**
+ * The epoch transition: runs once per epoch, before the first slot of the epoch is
+ * processed, in order (a) leak, (b) rejoin, (c) committees.
+ *
+ * Committee timing (DESIGN.md "The schedule"): the transition into epoch E computes the
+ * committee of E+1 from the state as it is at the end of E-1 (after this transition's leak
+ * and rejoins) and the RANDAO mix accumulated so far. So the committee of an epoch is fixed one
+ * full epoch ahead, and a change made during epoch e (a stake, an exit, a leaked stake) counts
+ * in the committee computed at the next transition, i.e. the committee of epoch e+2.
+ */
+import type { ChainConfig } from "../config/chainConfig.js";
+import { computeEpochCommittee } from "../schedule/index.js";
+import { SequencerStatus } from "../types/enums.js";
+import type { StateDraft } from "./draft.js";
+
+const BPS = 10_000n;
+
+/**
+ * Stake lost at one epoch transition by a sequencer ejected `epochsEjected` epochs ago:
+ * stake × leakRateBps × epochsEjected / 10000 (the leak grows with the time offline, like
+ * Ethereum's inactivity leak), at least 1 when leakRateBps > 0, never more than the stake.
+ */
+export function computeLeak(stake: bigint, leakRateBps: number, epochsEjected: number): bigint {
+  if (leakRateBps <= 0 || stake <= 0n) return 0n;
+  let loss = (stake * BigInt(leakRateBps) * BigInt(epochsEjected)) / BPS;
+  if (loss < 1n) loss = 1n;
+  return loss > stake ? stake : loss;
+}
+
+/** Advances the draft through every epoch transition up to and including `toEpoch`, one at a time. */
+export function processEpochs(draft: StateDraft, config: ChainConfig, toEpoch: number): void {
+  while (draft.state.epoch < toEpoch) processEpoch(draft, config, draft.state.epoch + 1);
+}
+
+/** The transition into `epoch` (= state.epoch + 1); afterwards state.epoch = epoch. */
+export function processEpoch(draft: StateDraft, config: ChainConfig, epoch: number): void {
+  processLeak(draft, config, epoch);
+  processRejoins(draft, epoch);
+  const state = draft.state;
+  state.epoch = epoch;
+  // The committee of `epoch` was fixed at the previous transition; recompute only if the
+  // state skipped it (a state not made by processEpochs).
+  state.currentCommittee =
+    state.nextCommittee.epoch === epoch ? state.nextCommittee : computeEpochCommittee(state, config, epoch);
+  state.nextCommittee = computeEpochCommittee(state, config, epoch + 1);
+}
+
+/** (a) Every ejected sequencer leaks; below minStake it is exited. The leak is burned. */
+function processLeak(draft: StateDraft, config: ChainConfig, epoch: number): void {
+  const sequencers = draft.state.sequencers;
+  for (let i = 0; i < sequencers.length; i++) {
+    const s = sequencers[i];
+    if (s.status !== SequencerStatus.ejected) continue;
+    const loss = computeLeak(s.stake, config.leakRateBps, epoch - s.ejectedEpoch);
+    if (loss === 0n && s.stake >= config.minStake) continue;
+    const seq = draft.sequencer(i);
+    seq.stake -= loss;
+    draft.state.burned += loss;
+    if (seq.stake < config.minStake) {
+      seq.status = SequencerStatus.exited;
+      seq.rejoinEpoch = 0; // a pending rejoin dies with the exit
+    }
+  }
+}
+
+/** (b) Ejected sequencers whose rejoin epoch has come are active again, with a clean miss streak. */
+function processRejoins(draft: StateDraft, epoch: number): void {
+  const sequencers = draft.state.sequencers;
+  for (let i = 0; i < sequencers.length; i++) {
+    const s = sequencers[i];
+    if (s.rejoinEpoch === 0 || s.rejoinEpoch > epoch || s.status !== SequencerStatus.ejected) continue;
+    const seq = draft.sequencer(i);
+    seq.status = SequencerStatus.active;
+    seq.consecutiveMisses = 0;
+    seq.rejoinEpoch = 0;
+  }
+}

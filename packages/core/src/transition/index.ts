@@ -1,0 +1,20 @@
+/**
+ * The state transition (DESIGN.md "Misses, ejection, leak, slashing"): pure, synchronous,
+ * deterministic; every function returns a new state and never changes its input.
+ *
+ *   applyBatch(state, signedBatch, config)   the transition of one batch (validation included)
+ *   processSlots(state, toSlot, config)      empty slots: misses, ejections, epoch transitions
+ *   validateTx / applyTx                     one tx (mempool checks, tools)
+ *   buildBatch(parent, config, args)         the producer's side: a signed batch that applyBatch accepts
+ *   make*Tx                                  signed tx builders
+ *   computeStateRoot(state)                  = stateRoot(state), with the account tree cached
+ */
+export { applyBatch, type ApplyBatchOptions } from "./batch.js";
+export { buildBatch, type BuildBatchArgs, type BuiltBatch } from "./build.js";
+export { computeLeak } from "./epoch.js";
+export { processSlots } from "./slots.js";
+export { applyTx, validateTx, type ValidateTxOptions } from "./txs.js";
+export { makeRejoinTx, makeSlashTx, makeStakeTx, makeTx, makeUnstakeTx, makeUserTx, type TxFields } from "./makeTx.js";
+export { computeStateRoot } from "./stateRoot.js";
+export { txRootFromHashes } from "./merkle.js";
+export { findAccountIndex, findSequencerIndex } from "./accounts.js";

@@ -1,0 +1,34 @@
+/** Kinds of tx. Values are part of the canonical encoding: never renumber. */
+export enum TxKind {
+  user = 0,
+  stake = 1,
+  unstake = 2,
+  rejoin = 3,
+  slash = 4,
+}
+
+export const TX_KIND_NAMES: Record<number, string> = {
+  [TxKind.user]: "user",
+  [TxKind.stake]: "stake",
+  [TxKind.unstake]: "unstake",
+  [TxKind.rejoin]: "rejoin",
+  [TxKind.slash]: "slash",
+};
+
+/** Sequencer status. Values are part of the state encoding: never renumber. */
+export enum SequencerStatus {
+  active = 0,
+  ejected = 1,
+  exited = 2,
+}
+
+export const SEQUENCER_STATUS_NAMES = ["active", "ejected", "exited"] as const;
+export type SequencerStatusName = (typeof SEQUENCER_STATUS_NAMES)[number];
+
+/** Signature domains: a signature for one message type can never be replayed as another. */
+export enum DomainType {
+  batch = 1,
+  randao = 2,
+  tx = 3,
+  proofOfPossession = 4,
+}

@@ -1,0 +1,215 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { computeEpoch, epochStartSlot } from "../../src/config/chainConfig.js";
+import { getEffectiveLeader, getSlotOrder } from "../../src/schedule/index.js";
+import { SequencerStatus } from "../../src/types/enums.js";
+import type { State } from "../../src/types/ssz.js";
+import { applyBatch, computeLeak, makeRejoinTx, processSlots } from "../../src/transition/index.js";
+import { leaderAt, makeTestChain, produce, runSlots } from "./helpers.js";
+
+const test = suite("transition: misses, ejection, leak, rejoin");
+const X = 1;
+
+/** The leak model of DESIGN.md, written out: loss = stake × bps × epochsEjected / 10000, at least 1. */
+function leakModel(stake: bigint, bps: number, ejectedEpoch: number, toEpoch: number, minStake: bigint) {
+  let burned = 0n;
+  for (let e = ejectedEpoch + 1; e <= toEpoch; e++) {
+    let loss = (stake * BigInt(bps) * BigInt(e - ejectedEpoch)) / 10_000n;
+    if (loss < 1n) loss = 1n;
+    if (loss > stake) loss = stake;
+    stake -= loss;
+    burned += loss;
+    if (stake < minStake) return { stake, burned, exitedAt: e };
+  }
+  return { stake, burned, exitedAt: null };
+}
+
+test("computeLeak: exact arithmetic, at least 1, capped at the stake", () => {
+  const cases: [bigint, number, number, bigint][] = [
+    [10_000n, 1_000, 1, 1_000n],
+    [9_000n, 1_000, 2, 1_800n],
+    [7_200n, 1_000, 3, 2_160n],
+    [1_512n, 1_000, 6, 907n],
+    [5n, 100, 1, 1n], // rounds to 0: at least 1
+    [5n, 10_000, 3, 5n], // capped at the stake
+    [0n, 100, 1, 0n],
+    [10_000n, 0, 5, 0n], // no leak configured
+  ];
+  for (const [stake, bps, epochs, loss] of cases) assert.is(computeLeak(stake, bps, epochs), loss, `${stake} ${bps} ${epochs}`);
+});
+
+test("a sequencer that never produces: missesToEject misses → ejected → leaks every epoch → exited", () => {
+  const chain = makeTestChain();
+  const { config } = chain;
+  let state = chain.state;
+  const missedSlots: number[] = [];
+  let ejectedEpoch = -1;
+  for (let slot = 1; slot <= 60; slot++) {
+    const leader = leaderAt(chain, state, slot);
+    if (leader === X) {
+      assert.is(ejectedEpoch, -1, "no slot falls to an ejected sequencer");
+      missedSlots.push(slot);
+      if (missedSlots.length === config.missesToEject) ejectedEpoch = computeEpoch(config, slot);
+      continue;
+    }
+    state = produce(chain, state, slot).state;
+    const x = state.sequencers[X];
+    assert.is(x.misses, missedSlots.length, `slot ${slot}`);
+    if (ejectedEpoch < 0) {
+      assert.is(x.status, SequencerStatus.active);
+      assert.is(x.consecutiveMisses, missedSlots.length);
+      continue;
+    }
+    assert.is(x.ejectedEpoch, ejectedEpoch);
+    const model = leakModel(10_000n, config.leakRateBps, ejectedEpoch, state.epoch, config.minStake);
+    assert.is(x.stake, model.stake, `stake at epoch ${state.epoch}`);
+    assert.is(state.burned, model.burned, `burned at epoch ${state.epoch}`);
+    assert.is(x.status, model.exitedAt === null ? SequencerStatus.ejected : SequencerStatus.exited, `epoch ${state.epoch}`);
+  }
+  assert.is(missedSlots.length, config.missesToEject);
+  // 10000 → 9000 → 7200 → 5040 → 3024 → 1512 → 605 (< minStake: exited, 9395 burned)
+  const x = state.sequencers[X];
+  assert.is(x.status, SequencerStatus.exited);
+  assert.is(x.stake, 605n);
+  assert.is(state.burned, 9_395n);
+  const total = state.sequencers.reduce((sum, s) => sum + s.stake, 0n) + state.burned;
+  assert.is(total, 40_000n, "stake is only moved to burned");
+  assert.not.ok(state.nextCommittee.members.some((m) => m.index === X), "an exited sequencer leaves the committee");
+});
+
+test("a produced slot resets the consecutive misses", () => {
+  const chain = makeTestChain();
+  let n = 0;
+  // X's scheduled slots: miss, miss, produce, miss, miss, miss → ejected at its 6th slot
+  const state = runSlots(chain, chain.state, 60, (_slot, leader) => leader === X && ++n !== 3);
+  const x = state.sequencers[X];
+  assert.is(n, 6, "after the ejection X is never the effective leader again");
+  assert.is(x.produced, 1);
+  assert.is(x.misses, 5);
+  assert.is(x.status, SequencerStatus.exited, "ejected, then leaked out");
+});
+
+test("the streak: miss, miss, produce, miss, miss → still active with consecutiveMisses 2", () => {
+  const chain = makeTestChain();
+  let state = chain.state;
+  let n = 0;
+  for (let slot = 1; ; slot++) {
+    const leader = leaderAt(chain, state, slot);
+    if (leader === X && ++n === 6) break;
+    if (leader !== X || n === 3) state = produce(chain, state, slot).state;
+  }
+  const x = processSlots(state, state.slot + 1, chain.config).sequencers[X];
+  assert.is(x.produced, 1);
+  assert.is(x.misses, 4);
+  assert.is(x.consecutiveMisses, 2);
+  assert.is(x.status, SequencerStatus.active);
+});
+
+test("skipped slots after an ejection in the same gap go to the fallbacks", () => {
+  // X holds half the stake: 4 of the 8 slots of an epoch
+  const chain = makeTestChain({ stakes: [10_000n, 30_000n, 10_000n, 10_000n], config: { slotsPerEpoch: 8 } });
+  const { config } = chain;
+  const parent = runSlots(chain, chain.state, 7); // all of epoch 0 produced
+  const gap = Array.from({ length: 8 }, (_, k) => 8 + k); // all of epoch 1 missed
+  const scheduled = processSlots(parent, 8, config);
+  assert.is(gap.filter((s) => getSlotOrder(scheduled, config, s)[0] === X).length, 4);
+  // model: each slot's miss goes to the first sequencer of its order that is still active
+  const misses = new Map<number, number>();
+  const ejected = new Set<number>();
+  const missedBy: number[] = [];
+  for (const slot of gap) {
+    const who = getSlotOrder(scheduled, config, slot).find((i) => !ejected.has(i)) as number;
+    missedBy.push(who);
+    misses.set(who, (misses.get(who) ?? 0) + 1);
+    if (misses.get(who) === config.missesToEject) ejected.add(who);
+  }
+  const built = produce(chain, parent, 16);
+  const state = applyBatch(parent, built.batch, config);
+  assert.is(state.sequencers[X].misses, 3, "the 4th slot of X went to a fallback");
+  assert.is(state.sequencers[X].status, SequencerStatus.ejected);
+  assert.is(state.sequencers[X].ejectedEpoch, 1);
+  assert.is(state.sequencers[X].stake, 27_000n, "one epoch of leak: 10%");
+  for (let i = 0; i < 4; i++) {
+    const expected = (misses.get(i) ?? 0) + parent.sequencers[i].misses;
+    assert.is(state.sequencers[i].misses, expected, `sequencer ${i}`);
+  }
+  assert.ok(missedBy.filter((i) => i !== X).length === 5, "5 slots were missed by others, one of them as X's fallback");
+});
+
+test("a long gap (500 slots) is processed linearly and the chain goes on", () => {
+  const chain = makeTestChain({ config: { leakRateBps: 0 } });
+  const t0 = performance.now();
+  const state = processSlots(chain.state, 500, chain.config);
+  const ms = performance.now() - t0;
+  assert.ok(ms < 2_000, `${ms} ms`);
+  assert.is(state.epoch, 125);
+  assert.is(state.slot, 499);
+  assert.is(state.sequencers.reduce((n, s) => n + s.misses, 0), 499, "one miss per empty slot");
+  assert.ok(state.sequencers.every((s) => s.status === SequencerStatus.ejected));
+  // everyone is ejected: the scheduled leader may still lead, and the chain goes on
+  const built = produce(chain, chain.state, 500);
+  const after = applyBatch(chain.state, built.batch, chain.config);
+  assert.is(after.slot, 500);
+  assert.is(after.sequencers[built.batch.header.proposerIndex].consecutiveMisses, 0);
+});
+
+test("a 1,000-slot gap with the leak: everybody exits, stake + burned is conserved", () => {
+  const chain = makeTestChain({ config: { slotsPerEpoch: 32, leakRateBps: 100 } });
+  const t0 = performance.now();
+  const state = processSlots(chain.state, 1_000, chain.config);
+  assert.ok(performance.now() - t0 < 2_000);
+  assert.is(state.sequencers.reduce((n, s) => n + s.stake, 0n) + state.burned, 40_000n);
+  assert.ok(state.sequencers.every((s) => s.status === SequencerStatus.exited));
+  assert.is(state.nextCommittee.members.length, 0);
+});
+
+test("rejoin: an ejected sequencer is active from the next epoch and leads again", () => {
+  const chain = makeTestChain({ fundSequencers: true });
+  const { config } = chain;
+  let state = runSlots(chain, chain.state, 16, (_s, leader) => leader === X);
+  assert.is(state.sequencers[X].status, SequencerStatus.ejected);
+  const epoch = state.epoch;
+  const account = state.accounts.findIndex((a) => Buffer.from(a.pubkey).equals(Buffer.from(chain.seqAccounts[X].publicKey)));
+  const rejoin = makeRejoinTx(config.chainId, chain.seqAccounts[X], { nonce: state.accounts[account].nonce, fee: 1n, sequencerIndex: X });
+  const slot = state.slot + 1;
+  assert.is(computeEpoch(config, slot), epoch, "still in the same epoch");
+  const built = produce(chain, state, slot, [rejoin]);
+  assert.is(built.included.length, 1, built.dropped.map((d) => d.error.message).join());
+  state = applyBatch(state, built.batch, config);
+  assert.is(state.sequencers[X].rejoinEpoch, epoch + 1);
+  assert.is(state.sequencers[X].status, SequencerStatus.ejected, "still ejected in this epoch");
+  // the rest of the epoch: X's slots still fall to fallbacks
+  for (let s = slot + 1; s < epochStartSlot(config, epoch + 1); s++) assert.is.not(leaderAt(chain, state, s), X);
+  // next epoch: active, and leads its scheduled slot
+  const next = processSlots(state, epochStartSlot(config, epoch + 1), config);
+  assert.is(next.sequencers[X].status, SequencerStatus.active);
+  assert.is(next.sequencers[X].consecutiveMisses, 0);
+  assert.is(next.sequencers[X].rejoinEpoch, 0);
+  let produced = false;
+  for (let s = epochStartSlot(config, epoch + 1); s < epochStartSlot(config, epoch + 2); s++) {
+    const leader = leaderAt(chain, state, s);
+    if (leader === X) produced = true;
+    state = produce(chain, state, s).state;
+  }
+  assert.ok(produced, "X led a slot of the next epoch");
+  assert.is(state.sequencers[X].produced, 1);
+});
+
+test("the effective leader skips an ejected sequencer without recomputing the epoch", () => {
+  const chain = makeTestChain({ config: { missesToEject: 1 } });
+  let state: State = runSlots(chain, chain.state, 8, (_s, leader) => leader === X);
+  assert.is(state.sequencers[X].status, SequencerStatus.ejected);
+  let fellBack = 0;
+  for (let s = 9; s < 24; s++) {
+    const processed = processSlots(state, s, chain.config);
+    const order = getSlotOrder(processed, chain.config, s);
+    const leader = getEffectiveLeader(processed, chain.config, s);
+    assert.is(leader, order.find((i) => i !== X));
+    if (order[0] === X) fellBack++;
+    state = produce(chain, state, s).state;
+  }
+  assert.ok(fellBack >= 3, "X's slots went to fallbacks");
+  assert.is(state.sequencers.filter((q) => q.status === SequencerStatus.ejected).length, 1);
+});
+
+test.run();

@@ -1,0 +1,20 @@
+export { startDevnet, startStatusReporter, defaultDevnetOptions, DevnetError } from "./launcher.js";
+export type { Devnet, DevnetOptions } from "./launcher.js";
+export type { DevnetNode, ExitInfo } from "./process.js";
+export { LoadGenerator, httpLoadApi } from "./load.js";
+export type { LoadApi, LoadOptions, LoadStats } from "./load.js";
+export { fetchSnapshot, formatStatusLine, sequencerLabels, STATUS_LEGEND } from "./status.js";
+export type { ClusterSnapshot } from "./status.js";
+export {
+  generateDevnet,
+  writeDevnet,
+  readDevnet,
+  deriveSeed,
+  deriveSequencerKeys,
+  deriveLoadAccounts,
+  derivePeerKey,
+  defaultDevnetParams,
+} from "./generate.js";
+export type { DevnetParams, GeneratedDevnet, Manifest } from "./generate.js";
+export { nodeLayout, dialAddr, MANIFEST_FILE, GENESIS_FILE, KEY_FILE, PEER_KEY_FILE, LOG_FILE } from "./layout.js";
+export type { NodeLayout, Ports } from "./layout.js";

@@ -1,0 +1,3 @@
+export * from "./server.js";
+export * from "./routes.js";
+export * from "./txJson.js";

@@ -1,0 +1,290 @@
+/**
+ * The chain: imports batches through the core state transition, keeps the post-states of
+ * unconfirmed batches in memory, runs fork choice, and persists batches, the canonical
+ * index and epoch snapshots to the store. Imports run one at a time.
+ */
+import { EventEmitter } from "node:events";
+import type { Logger } from "pino";
+import {
+  applyBatch,
+  computeEpoch,
+  createGenesisState,
+  findAccountIndex,
+  genesisHeader,
+  headerRoot,
+  toHex,
+  ForkChoice,
+  type BatchNode,
+  type ChainConfig,
+  type Genesis,
+  type SignedBatch,
+  type State,
+} from "@baton/core";
+import type { BatonDb } from "../db/index.js";
+import type { Mempool } from "../mempool/index.js";
+import type { Metrics } from "../metrics/index.js";
+import { Mutex } from "../util/mutex.js";
+import { confirmingCommittee } from "./committee.js";
+import { ChainEvent, type BatchEventData, type ImportSource } from "./events.js";
+import { reportStateChanges } from "./stateChanges.js";
+import { ChainStore } from "./store.js";
+
+export type ImportResult =
+  | { status: "imported"; root: string; head: boolean }
+  | { status: "known"; root: string }
+  | { status: "unknown_parent"; root: string; parentRoot: string }
+  | { status: "not_descendant_of_confirmed"; root: string };
+
+export interface ChainModules {
+  db: BatonDb;
+  mempool: Mempool;
+  metrics: Metrics | null;
+  logger: Logger;
+}
+
+export class Chain extends EventEmitter {
+  readonly config: ChainConfig;
+  readonly genesisRoot: Uint8Array;
+  readonly store: ChainStore;
+  private readonly states = new Map<string, State>();
+  private readonly batches = new Map<string, SignedBatch>();
+  private readonly mutex = new Mutex();
+  private forkChoice!: ForkChoice;
+  private readonly logger: Logger;
+
+  private constructor(
+    genesis: Genesis,
+    private readonly modules: ChainModules,
+  ) {
+    super();
+    this.config = genesis.config;
+    this.logger = modules.logger;
+    const genesisState = createGenesisState(genesis);
+    const header = genesisHeader(this.config, genesisState);
+    this.genesisRoot = headerRoot(header);
+    this.store = new ChainStore(modules.db, this.config, this.genesisRoot);
+    const root = toHex(this.genesisRoot);
+    this.states.set(root, genesisState);
+    this.batches.set(root, { header, txs: [], signature: new Uint8Array(96) });
+  }
+
+  /** Opens the chain from the data dir (or from genesis on first start) and replays the stored head chain. */
+  static async init(genesis: Genesis, modules: ChainModules): Promise<Chain> {
+    const chain = new Chain(genesis, modules);
+    await chain.load();
+    return chain;
+  }
+
+  private async load(): Promise<void> {
+    const gRoot = toHex(this.genesisRoot);
+    const genesisBatch = this.batches.get(gRoot)!;
+    const genesisState = this.states.get(gRoot)!;
+    const snapshot = await this.store.loadOrInit(genesisBatch, genesisState);
+    this.states.clear();
+    this.batches.clear();
+    const anchorRoot = toHex(headerRoot(snapshot.batch.header));
+    this.states.set(anchorRoot, snapshot.state);
+    this.batches.set(anchorRoot, snapshot.batch);
+    this.forkChoice = new ForkChoice(this.toNode(snapshot.batch, snapshot.state));
+    // replay the stored head chain above the snapshot (our own store: no signature checks)
+    let parent = snapshot.batch;
+    let state = snapshot.state;
+    let replayed = 0;
+    for await (const batch of this.store.canonicalFrom(parent.header.height + 1)) {
+      if (toHex(batch.header.parentRoot) !== toHex(headerRoot(parent.header))) break;
+      state = applyBatch(state, batch, this.config, { verifySignatures: false, verifyTxSignatures: false });
+      const root = toHex(headerRoot(batch.header));
+      this.states.set(root, state);
+      this.batches.set(root, batch);
+      this.forkChoice.onBatch(this.toNode(batch, state));
+      parent = batch;
+      replayed++;
+    }
+    this.forkChoice.update();
+    this.logger.info(
+      { anchorHeight: snapshot.batch.header.height, replayed, headHeight: this.getHead().height },
+      "chain loaded",
+    );
+  }
+
+  private toNode(batch: SignedBatch, state: State): BatchNode {
+    const h = batch.header;
+    return {
+      root: headerRoot(h),
+      parentRoot: h.parentRoot,
+      slot: h.slot,
+      height: h.height,
+      proposerIndex: h.proposerIndex,
+      committee: confirmingCommittee(state, this.config, h.slot),
+    };
+  }
+
+  getHead(): BatchNode {
+    return this.forkChoice.getHead();
+  }
+  getConfirmed(): BatchNode {
+    return this.forkChoice.getConfirmed();
+  }
+  getHeadState(): State {
+    return this.states.get(toHex(this.getHead().root))!;
+  }
+  getState(root: string): State | undefined {
+    return this.states.get(root);
+  }
+  hasBatch(root: string): boolean {
+    return this.batches.has(root);
+  }
+  /** batches above the confirmed one on the head chain, ascending */
+  getUnconfirmedChain(): BatchNode[] {
+    return this.forkChoice.getUnconfirmedChain();
+  }
+  getVotes() {
+    return this.forkChoice.getVotes();
+  }
+
+  /** A batch by root (memory, then store). */
+  async getBatch(root: string): Promise<SignedBatch | undefined> {
+    return this.batches.get(root) ?? (await this.store.getBatch(root));
+  }
+
+  /** The batch at `height` on the head chain. */
+  async getBatchAtHeight(height: number): Promise<SignedBatch | undefined> {
+    const head = this.getHead();
+    if (height > head.height || height < 0) return undefined;
+    const confirmed = this.getConfirmed();
+    if (height >= confirmed.height) {
+      const node = this.forkChoice.getAncestorAtHeight(head.root, height);
+      return node ? this.batches.get(toHex(node.root)) : undefined;
+    }
+    return this.store.getCanonicalBatch(height);
+  }
+
+  /** Imports one batch. Throws the core's BatchError if it is invalid. */
+  importBatch(batch: SignedBatch, source: ImportSource, producedState?: State): Promise<ImportResult> {
+    return this.mutex.run(() => this.importUnlocked(batch, source, producedState));
+  }
+
+  rootOf(batch: SignedBatch): Uint8Array {
+    return headerRoot(batch.header);
+  }
+
+  /** `producedState`: the post-state our own producer computed while building this batch (not recomputed). */
+  private async importUnlocked(batch: SignedBatch, source: ImportSource, producedState?: State): Promise<ImportResult> {
+    const started = process.hrtime.bigint();
+    const rootBytes = headerRoot(batch.header);
+    const root = toHex(rootBytes);
+    if (this.batches.has(root)) return { status: "known", root };
+    const parentRoot = toHex(batch.header.parentRoot);
+    const parentState = this.states.get(parentRoot);
+    if (!parentState) {
+      if (batch.header.height <= this.getConfirmed().height) return { status: "not_descendant_of_confirmed", root };
+      return { status: "unknown_parent", root, parentRoot };
+    }
+    const mempool = this.modules.mempool;
+    const state =
+      producedState ??
+      applyBatch(parentState, batch, this.config, {
+      verifySignatures: true,
+      verifyTxSignatures: true,
+      isTxVerified: (h) => mempool.isVerified(h),
+    });
+    const node = this.toNode(batch, state);
+    this.forkChoice.onBatch(node);
+    this.states.set(root, state);
+    this.batches.set(root, batch);
+
+    const oldHead = this.forkChoice.getHead();
+    const update = this.forkChoice.update();
+    const head = update.head;
+    const headChanged = toHex(head.root) !== toHex(oldHead.root);
+
+    // txs: those in batches that joined the head chain leave the mempool; those in batches
+    // that left it (a reorg) come back
+    let added: BatchNode[] = [];
+    let removed: BatchNode[] = [];
+    if (update.reorg) {
+      added = update.reorg.added;
+      removed = update.reorg.removed;
+      this.modules.metrics?.chain.reorgs.inc();
+      this.logger.info({ depth: removed.length, newHead: toHex(head.root), oldHead: toHex(oldHead.root) }, "reorg");
+    } else if (headChanged) {
+      added = this.pathFrom(oldHead, head);
+    }
+    for (const n of removed) mempool.reinsert(this.batches.get(toHex(n.root))?.txs ?? []);
+    for (const n of added) mempool.removeIncluded(this.batches.get(toHex(n.root))?.txs ?? []);
+    if (headChanged) mempool.pruneStale((sender) => this.nonceOf(sender));
+
+    await this.store.persistImport({
+      batch,
+      root: rootBytes,
+      added: added.map((n) => this.batches.get(toHex(n.root))!),
+      removedHeights: removed.map((n) => n.height),
+      head,
+      confirmed: update.confirmed,
+      newlyConfirmed: update.newlyConfirmed.map((n) => ({ node: n, state: this.states.get(toHex(n.root))! })),
+    });
+    for (const r of this.forkChoice.prune()) {
+      const k = toHex(r);
+      this.states.delete(k);
+      this.batches.delete(k);
+    }
+
+    const m = this.modules.metrics;
+    if (m) {
+      m.chain.batchesImported.inc();
+      m.chain.batchImportSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      m.chain.headHeight.set(head.height);
+      m.chain.headSlot.set(head.slot);
+      m.chain.confirmedHeight.set(update.confirmed.height);
+    }
+    const data: BatchEventData = {
+      root,
+      slot: batch.header.slot,
+      height: batch.header.height,
+      proposer: batch.header.proposerIndex,
+      txs: batch.txs.length,
+      source,
+      batch,
+    };
+    this.logger.debug({ ...data, batch: undefined }, "batch imported");
+    this.emit(ChainEvent.batch, data);
+    if (headChanged) {
+      if (!update.reorg && toHex(batch.header.parentRoot) === toHex(oldHead.root)) {
+        reportStateChanges(parentState, state, this.config, batch.header.slot, this.logger, m, (ev, d) => this.emit(ev, d));
+      }
+      this.emit(ChainEvent.head, { root: toHex(head.root), slot: head.slot, height: head.height });
+    }
+    if (update.newlyConfirmed.length > 0) {
+      const c = update.confirmed;
+      this.emit(ChainEvent.confirmed, { root: toHex(c.root), slot: c.slot, height: c.height });
+    }
+    return { status: "imported", root, head: toHex(head.root) === root };
+  }
+
+  /** head-chain batches after `from` up to `to` (to descends from from) */
+  private pathFrom(from: BatchNode, to: BatchNode): BatchNode[] {
+    const out: BatchNode[] = [];
+    let cur: BatchNode | undefined = to;
+    while (cur && cur.height > from.height) {
+      out.push(cur);
+      cur = this.forkChoice.getBatch(cur.parentRoot);
+    }
+    return out.reverse();
+  }
+
+  /** The next nonce of an account in the head state (0 for an unknown account). */
+  nonceOf(sender: Uint8Array): number {
+    const acc = this.findAccount(sender);
+    return acc ? acc.nonce : 0;
+  }
+
+  findAccount(pubkey: Uint8Array) {
+    const state = this.getHeadState();
+    const i = findAccountIndex(state.accounts, pubkey);
+    return i >= 0 ? state.accounts[i] : undefined;
+  }
+
+  currentEpochOf(slot: number): number {
+    return computeEpoch(this.config, slot);
+  }
+}

@@ -1,0 +1,5 @@
+export * from "./chain.js";
+export * from "./events.js";
+export * from "./store.js";
+export * from "./committee.js";
+export * from "./validation.js";

@@ -1,0 +1,11 @@
+export { Bucket, bucketKey, uint64ToBytesBE, bytesBEToUint64 } from "./buckets.js";
+export { BatonDb } from "./batonDb.js";
+export { DbError, DbErrorCode } from "./errors.js";
+export type { LevelBatchOp, LevelDb } from "./types.js";
+export { Repository } from "./repositories/repository.js";
+export { BatchRepository } from "./repositories/batch.js";
+export { CanonicalIndexRepository } from "./repositories/canonical.js";
+export { StateRepository } from "./repositories/state.js";
+export { MetaKey, MetaRepository } from "./repositories/meta.js";
+export { SlashingProtectionRepository } from "./repositories/slashingProtection.js";
+export { TxIndexRepository } from "./repositories/txIndex.js";

@@ -1,0 +1,175 @@
+import { bytesEqual, toHex, txHash, verifyTxSignature, type Tx } from "@baton/core";
+import { MempoolError, MempoolErrorCode } from "./errors.js";
+import type { AddResult, MempoolMetrics, MempoolModules, MempoolOptions, NonceLookup } from "./interface.js";
+import { createMempoolOptions } from "./options.js";
+import { PendingTxs } from "./pendingTxs.js";
+import { VerifiedTxCache } from "./verifiedCache.js";
+
+/**
+ * Pending user txs. Each tx's signature is verified once per node (and remembered in a
+ * bounded cache that outlives the pool entry); txs are deduplicated by hash and by
+ * (sender, nonce). `select` serves senders in the order of their oldest pending tx and takes,
+ * per sender, only nonces that follow on from the state nonce.
+ *
+ * Costs: add/remove O(1) (plus O(log senders) when a sender's oldest tx changes);
+ * select O((senders scanned) · log senders + selected).
+ */
+export class Mempool {
+  private readonly opts: MempoolOptions & { verifiedCacheSize: number };
+  private readonly metrics: MempoolMetrics | null;
+  private readonly now: () => number;
+  private readonly pending = new PendingTxs();
+  private readonly byHash = this.pending.byHash;
+  private readonly verified: VerifiedTxCache;
+  private nonceLookup: NonceLookup | null = null;
+
+  constructor(opts: MempoolOptions, modules: MempoolModules) {
+    this.opts = createMempoolOptions(opts);
+    this.metrics = modules.metrics;
+    this.now = modules.now ?? Date.now;
+    this.verified = new VerifiedTxCache(this.opts.verifiedCacheSize);
+  }
+
+  /** Lets `add` refuse txs whose nonce the head state has already used (STALE_NONCE). */
+  setNonceLookup(nonceOf: NonceLookup | null): void {
+    this.nonceLookup = nonceOf;
+  }
+
+  /**
+   * Validates and adds a tx. Returns its hash; `added: false` if it is already pending.
+   * Throws MempoolError (TOO_LARGE, FEE_TOO_LOW, STALE_NONCE, DUPLICATE_NONCE, FULL, BAD_SIGNATURE).
+   */
+  add(tx: Tx): AddResult {
+    const hash = toHex(txHash(tx));
+    if (this.byHash.has(hash)) return { hash, added: false };
+    const { body } = tx;
+    if (body.payload.length > this.opts.maxPayloadBytes) {
+      this.reject(MempoolErrorCode.TOO_LARGE, hash, `payload of ${body.payload.length} bytes exceeds ${this.opts.maxPayloadBytes}`);
+    }
+    if (body.fee < this.opts.minFee) {
+      this.reject(MempoolErrorCode.FEE_TOO_LOW, hash, `fee ${body.fee} is below the minimum ${this.opts.minFee}`);
+    }
+    if (this.nonceLookup) {
+      const stateNonce = this.nonceLookup(body.sender);
+      if (body.nonce < stateNonce) {
+        this.reject(MempoolErrorCode.STALE_NONCE, hash, `nonce ${body.nonce} already used (account nonce ${stateNonce})`);
+      }
+    }
+    if (this.pending.bySenderNonce(body.sender, body.nonce)) {
+      this.reject(MempoolErrorCode.DUPLICATE_NONCE, hash, `another tx with nonce ${body.nonce} from this sender is pending`);
+    }
+    if (this.byHash.size >= this.opts.maxSize) {
+      this.reject(MempoolErrorCode.FULL, hash, `mempool is full (max size ${this.opts.maxSize} txs)`);
+    }
+    if (!this.verified.has(hash)) {
+      if (!verifyTxSignature(this.opts.chainId, tx)) this.reject(MempoolErrorCode.BAD_SIGNATURE, hash, "invalid tx signature");
+      this.verified.add(hash);
+    }
+    this.pending.insert(tx, hash, this.now());
+    this.metrics?.setSize(this.byHash.size);
+    return { hash, added: true };
+  }
+
+  /** True if this node verified the signature of the tx with this hash (0x hex), pending or not. */
+  isVerified(hash: string): boolean {
+    return this.verified.has(hash);
+  }
+
+  /** Remembers a tx verified elsewhere on this node (e.g. by batch import). */
+  markVerified(hash: string): void {
+    this.verified.add(hash);
+  }
+
+  /**
+   * Up to `max` txs for a batch: senders in the order of their oldest pending tx; per sender,
+   * the run of consecutive nonces starting at `nonceOf(sender)`, in nonce order.
+   */
+  select(max: number, nonceOf: NonceLookup): Tx[] {
+    return this.pending.select(max, nonceOf);
+  }
+
+  /**
+   * Drops the pending txs that a batch applied on this node included, matched by sender and
+   * nonce (a different pending tx with that nonce can never be included: it goes too), and
+   * observes the inclusion latency of each. Returns how many pending txs were removed.
+   */
+  removeIncluded(txs: Tx[]): number {
+    const now = this.now();
+    let removed = 0;
+    for (const tx of txs) {
+      const found = this.pending.bySenderNonce(tx.body.sender, tx.body.nonce);
+      if (found === undefined) continue;
+      const { queue, entry } = found;
+      if (bytesEqual(entry.tx.signature, tx.signature)) this.metrics?.observeInclusion?.((now - entry.arrival) / 1000);
+      this.pending.remove(queue, entry);
+      removed++;
+    }
+    if (removed > 0) this.metrics?.setSize(this.byHash.size);
+    return removed;
+  }
+
+  /**
+   * Puts back the txs of batches that lost fork choice. They were verified when their batch
+   * was imported: no signature check. Skips txs already pending (by hash or sender+nonce),
+   * txs the nonce lookup says are used, and whatever does not fit. Returns how many went in.
+   */
+  reinsert(txs: Tx[]): number {
+    let added = 0;
+    for (const tx of txs) {
+      if (this.byHash.size >= this.opts.maxSize) break;
+      const { sender, nonce } = tx.body;
+      if (this.pending.bySenderNonce(sender, nonce)) continue;
+      if (this.nonceLookup && nonce < this.nonceLookup(sender)) continue;
+      const hash = toHex(txHash(tx));
+      if (this.byHash.has(hash)) continue;
+      this.verified.add(hash);
+      this.pending.insert(tx, hash, this.now());
+      added++;
+    }
+    if (added > 0) this.metrics?.setSize(this.byHash.size);
+    return added;
+  }
+
+  /** Drops every pending tx whose nonce is below its sender's state nonce. Returns the count. */
+  pruneStale(nonceOf: NonceLookup): number {
+    let removed = 0;
+    for (const queue of [...this.pending.senders.values()]) {
+      const stateNonce = nonceOf(queue.sender);
+      for (const entry of [...queue.byNonce.values()]) {
+        if (entry.nonce < stateNonce) {
+          this.pending.remove(queue, entry);
+          removed++;
+        }
+      }
+    }
+    if (removed > 0) this.metrics?.setSize(this.byHash.size);
+    return removed;
+  }
+
+  get size(): number {
+    return this.byHash.size;
+  }
+
+  has(hash: string): boolean {
+    return this.byHash.has(hash);
+  }
+
+  get(hash: string): Tx | undefined {
+    return this.byHash.get(hash)?.tx;
+  }
+
+  /** Unix ms at which the pending tx arrived in this pool. */
+  arrivalTime(hash: string): number | undefined {
+    return this.byHash.get(hash)?.arrival;
+  }
+
+  /** Hashes of all pending txs, oldest first. */
+  pendingHashes(): string[] {
+    return [...this.byHash.keys()];
+  }
+
+  private reject(code: MempoolErrorCode, hash: string, message: string): never {
+    this.metrics?.onRejected(code);
+    throw new MempoolError(code, message, hash);
+  }
+}

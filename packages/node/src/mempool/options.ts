@@ -1,0 +1,29 @@
+import type { MempoolOptions } from "./interface.js";
+
+/** Defaults for everything but the chain id. 2048 = the payload limit of the Tx encoding. */
+export const defaultMempoolOptions: Omit<MempoolOptions, "chainId"> & { verifiedCacheSize: number } = {
+  maxSize: 50_000,
+  minFee: 0n,
+  maxPayloadBytes: 2048,
+  verifiedCacheSize: 200_000,
+};
+
+/** Fills defaults and checks values; throws a RangeError naming the bad field. */
+export function createMempoolOptions(
+  partial: Partial<MempoolOptions> & { chainId: number },
+): MempoolOptions & { verifiedCacheSize: number } {
+  const opts = { ...defaultMempoolOptions, ...partial };
+  const positiveInt = (field: string, v: number) => {
+    if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`mempool ${field}: expected a positive integer, got ${v}`);
+  };
+  if (!Number.isSafeInteger(opts.chainId) || opts.chainId < 0) {
+    throw new RangeError(`mempool chainId: expected a non-negative integer, got ${opts.chainId}`);
+  }
+  positiveInt("maxSize", opts.maxSize);
+  positiveInt("maxPayloadBytes", opts.maxPayloadBytes);
+  positiveInt("verifiedCacheSize", opts.verifiedCacheSize);
+  if (typeof opts.minFee !== "bigint" || opts.minFee < 0n) {
+    throw new RangeError(`mempool minFee: expected a non-negative bigint, got ${String(opts.minFee)}`);
+  }
+  return opts;
+}

@@ -1,0 +1,36 @@
+/**
+ * Options of one node process. The CLI turns flags / config files into this; createNode()
+ * builds every subsystem from it.
+ */
+import type { Genesis } from "@baton/core";
+import type { BlsKeypair } from "@baton/core";
+
+export interface NodeOptions {
+  genesis: Genesis;
+  /** directory for the level store, the p2p key and the slashing-protection record */
+  dataDir: string;
+  /** this node's sequencer key; null = a full (non-sequencing) node */
+  sequencerKey: BlsKeypair | null;
+  p2p: {
+    /** e.g. ["/ip4/127.0.0.1/tcp/9001"] */
+    listenAddrs: string[];
+    /** multiaddrs with /p2p/<peerId> */
+    bootstrap: string[];
+  };
+  api: {
+    host: string; // default 127.0.0.1
+    port: number; // 0 = disabled? no: 0 = ephemeral
+    enabled: boolean;
+  };
+  mempool: {
+    maxSize: number;
+  };
+  /** pino level */
+  logLevel: string;
+}
+
+export const defaultNodeOptions = {
+  api: { host: "127.0.0.1", port: 7001, enabled: true },
+  mempool: { maxSize: 50_000 },
+  logLevel: "info",
+};

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// The test command: typecheck, then every uvu suite group (unit, e2e, cluster), then one
+// plain summary line `N passed, N failed` (uvu's own summary is per group). Exits non-zero
+// on any failure. `node scripts/test.mjs unit` runs only groups whose name contains "unit".
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const polyfill = join(root, "packages/node/src/util/polyfill.ts");
+const uvu = join(root, "node_modules/uvu/bin.js");
+const filter = process.argv[2] ?? "";
+
+const groups = [
+  { name: "core unit", dir: "packages/core/test/unit" },
+  { name: "node unit", dir: "packages/node/test/unit" },
+  { name: "cli unit", dir: "packages/cli/test/unit" },
+  { name: "devnet unit", dir: "packages/devnet/test/unit" },
+  { name: "node e2e", dir: "packages/node/test/e2e" },
+  { name: "cluster e2e", dir: "test/e2e" },
+].filter((g) => g.name.includes(filter) && existsSync(join(root, g.dir)));
+
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], ...opts });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+      process.stderr.write(d);
+    });
+    child.on("close", (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+let passed = 0;
+let failed = 0;
+const t0 = Date.now();
+
+if (!filter || "typecheck".includes(filter)) {
+  console.log("== typecheck");
+  const tsc = await run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json", "--noEmit"]);
+  if (tsc.code === 0) passed++;
+  else failed++;
+}
+
+for (const g of groups) {
+  console.log(`== ${g.name} (${g.dir})`);
+  const r = await run(process.execPath, ["--import", "tsx", "--import", polyfill, uvu, g.dir, "\\.test\\.ts$"], {
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
+  const text = r.out.replace(/\x1b\[[0-9;]*m/g, "");
+  const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? NaN);
+  const ok = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? NaN);
+  const skipped = Number(/Skipped:\s+(\d+)/.exec(text)?.[1] ?? 0);
+  if (Number.isNaN(total) || Number.isNaN(ok)) {
+    console.log(`!! ${g.name}: no uvu totals (exit ${r.code}): counted as 1 failure`);
+    failed++;
+    continue;
+  }
+  passed += ok;
+  const f = total - ok - skipped + (r.code !== 0 && total === ok ? 1 : 0);
+  failed += f;
+  console.log(`-- ${g.name}: ${ok} passed, ${f} failed`);
+}
+
+console.log(`(${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
