@@ -107,6 +107,7 @@ export async function createNode(opts: NodeOptions & { accountKey?: Ed25519Keypa
       producer && opts.accountKey
         ? new Rejoiner(config, opts.accountKey, { chain, producer, txs, logger: logger.child({ module: "rejoin" }), isSyncing: () => sync!.isSyncing() })
         : null;
+    if (producer) closers.push(() => producer.close());
     const stopClock = clock.onSlot((slot) => {
       metrics.clock.slot.set(slot);
       metrics.clock.epoch.set(computeEpoch(config, slot));

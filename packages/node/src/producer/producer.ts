@@ -32,6 +32,8 @@ export interface ProducerModules {
 export class Producer {
   private readonly pubkeyHex: string;
   private producing = false;
+  private closed = false;
+  private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly config: ChainConfig,
@@ -48,8 +50,19 @@ export class Producer {
   }
 
   /** Called at the start of every slot. */
-  async onSlot(slot: number): Promise<void> {
-    if (this.producing) return; // a previous slot's work still running (a frozen process catching up)
+  onSlot(slot: number): Promise<void> {
+    if (this.producing || this.closed) return Promise.resolve(); // a previous slot's work still running
+    this.inFlight = this.produce(slot);
+    return this.inFlight;
+  }
+
+  /** Stops producing; waits for a batch being built. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.inFlight;
+  }
+
+  private async produce(slot: number): Promise<void> {
     const { chain, logger, mempool, db } = this.modules;
     if (this.modules.isSyncing()) return;
     const head = chain.getHead();
