@@ -49,7 +49,7 @@ export const defaultDevnetOptions = {
   baseApiPort: 7000,
   baseP2pPort: 9000,
   logLevel: "info",
-  genesisDelayMs: 3_000,
+  genesisDelayMs: 5_000,
   loadAccounts: defaultDevnetParams.loadAccounts,
 };
 

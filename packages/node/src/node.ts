@@ -14,7 +14,7 @@ import { Mempool } from "./mempool/index.js";
 import { createMetrics, type Metrics } from "./metrics/index.js";
 import { Network } from "./network/index.js";
 import { GossipType } from "./network/topics.js";
-import type { NodeOptions } from "./options.js";
+import { PEER_KEY_FILE, type NodeOptions } from "./options.js";
 import { Producer } from "./producer/index.js";
 import { Rejoiner } from "./producer/rejoiner.js";
 import { defaultSyncOptions, SyncService } from "./sync/index.js";
@@ -61,7 +61,7 @@ export async function createNode(opts: NodeOptions & { accountKey?: Ed25519Keypa
         chainId: config.chainId,
         listenAddrs: opts.p2p.listenAddrs,
         bootstrap: opts.p2p.bootstrap,
-        peerKeyFile: join(opts.dataDir, "p2p.key"),
+        peerKeyFile: join(opts.dataDir, PEER_KEY_FILE),
         gossipValidators: {
           [GossipType.tx]: (data) => txs!.validateGossip(data),
           [GossipType.batch]: (data, from) =>

@@ -29,6 +29,9 @@ export interface NodeOptions {
   logLevel: string;
 }
 
+/** The libp2p identity inside a data dir (a stable peer id across restarts). */
+export const PEER_KEY_FILE = "p2p.key";
+
 export const defaultNodeOptions = {
   api: { host: "127.0.0.1", port: 7001, enabled: true },
   mempool: { maxSize: 50_000 },

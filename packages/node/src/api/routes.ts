@@ -152,7 +152,8 @@ export function registerRoutes(api: ApiServer, m: ApiModules): void {
       throw new ApiError(400, "INVALID_PARAM", "pubkey: expected 0x-prefixed 32-byte ed25519 public key");
     }
     const acc = chain.findAccount(pk);
-    return { pubkey: toHex(pk), balance: (acc?.balance ?? 0n).toString(), nonce: acc?.nonce ?? 0, exists: !!acc };
+    const nonce = acc?.nonce ?? 0;
+    return { pubkey: toHex(pk), balance: (acc?.balance ?? 0n).toString(), nonce, nextNonce: m.mempool.nextNonce(pk, nonce), exists: !!acc };
   });
 
   api.route("GET", "/mempool", () => ({ size: m.mempool.size }));

@@ -172,4 +172,11 @@ export class Mempool {
     this.metrics?.onRejected(code);
     throw new MempoolError(code, message, hash);
   }
+
+  /** The next nonce for `sender` counting its pending txs: the state nonce plus its run of consecutive pending nonces. */
+  nextNonce(sender: Uint8Array, stateNonce: number): number {
+    let n = stateNonce;
+    while (this.pending.bySenderNonce(sender, n)) n++;
+    return n;
+  }
 }
