@@ -95,8 +95,10 @@ function executeTx(draft: StateDraft, tx: Tx, effect: TxEffect, proposerIndex: n
 
 /** The fee goes to the proposer's account, created (appended) if missing. */
 function creditFee(draft: StateDraft, proposerIndex: number, fee: bigint): void {
+  const proposer = draft.state.sequencers[proposerIndex];
+  if (proposer === undefined) throw new RangeError(`no sequencer ${proposerIndex} to credit the fee to`);
   if (fee === 0n) return;
-  const key = draft.state.sequencers[proposerIndex].account;
+  const key = proposer.account;
   const index = draft.accountIndexOf(key);
   if (index >= 0) draft.account(index).balance += fee;
   else draft.appendAccount({ pubkey: key, balance: fee, nonce: 0 });

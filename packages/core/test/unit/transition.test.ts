@@ -4,9 +4,9 @@ import { createChainConfig, testPreset } from "../../src/config/chainConfig.js";
 import { toHex } from "../../src/crypto/hex.js";
 import { BatchError, BatchErrorCode } from "../../src/errors.js";
 import { signRandao } from "../../src/signing.js";
-import { encodeState, stateRoot, txHash, txRoot } from "../../src/types/encoding.js";
+import { decodeState, encodeState, stateRoot, txHash, txRoot } from "../../src/types/encoding.js";
 import type { SignedBatch, State } from "../../src/types/ssz.js";
-import { applyBatch, computeStateRoot, makeUserTx, processSlots, txRootFromHashes } from "../../src/transition/index.js";
+import { applyBatch, computeStateRoot, findAccountIndex, makeUserTx, processSlots, txRootFromHashes } from "../../src/transition/index.js";
 import { makeTestChain, produce, resign, userTxs, type TestChain } from "./helpers.js";
 
 const test = suite("transition: applyBatch");
@@ -203,6 +203,32 @@ test("computeStateRoot equals stateRoot across batches that write and append acc
   }
   assert.ok(state.accounts.length > 37, "fee accounts were appended");
   assert.is(hex(computeStateRoot(chain.state)), hex(stateRoot(chain.state)));
+});
+
+test("forks: sibling states that append different accounts keep separate caches", () => {
+  const chain = makeTestChain();
+  const parent = produce(chain, chain.state, 1).state; // no fees yet: no fee account
+  const a = produce(chain, parent, 2, userTxs(chain, parent, 3));
+  let slotB = 3;
+  while (produce(chain, parent, slotB).batch.header.proposerIndex === a.batch.header.proposerIndex) slotB++;
+  const b = produce(chain, parent, slotB, userTxs(chain, parent, 2));
+  const [pa, pb] = [a.batch.header.proposerIndex, b.batch.header.proposerIndex];
+  const n = parent.accounts.length;
+  assert.is(a.state.accounts.length, n + 1);
+  assert.is(b.state.accounts.length, n + 1);
+  assert.is(findAccountIndex(a.state.accounts, chain.seqAccounts[pa].publicKey), n);
+  assert.is(findAccountIndex(a.state.accounts, chain.seqAccounts[pb].publicKey), -1);
+  assert.is(findAccountIndex(b.state.accounts, chain.seqAccounts[pb].publicKey), n);
+  assert.is(findAccountIndex(b.state.accounts, chain.seqAccounts[pa].publicKey), -1);
+  assert.is(findAccountIndex(parent.accounts, chain.seqAccounts[pa].publicKey), -1);
+  for (const s of [parent, a.state, b.state]) assert.is(hex(computeStateRoot(s)), hex(stateRoot(s)));
+  // and each branch goes on
+  const a2 = produce(chain, a.state, slotB + 1, userTxs(chain, a.state, 4)).state;
+  const b2 = produce(chain, b.state, slotB + 1, userTxs(chain, b.state, 4)).state;
+  for (const s of [a2, b2]) assert.is(hex(computeStateRoot(s)), hex(stateRoot(s)));
+  // a decoded copy (no caches) applies the same batch to the same root
+  const decoded = decodeState(encodeState(parent));
+  assert.is(hex(stateRoot(applyBatch(decoded, a.batch, chain.config))), hex(a.batch.header.stateRoot));
 });
 
 test("txRootFromHashes equals txRoot", () => {
