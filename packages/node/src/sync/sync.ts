@@ -129,6 +129,11 @@ export class SyncService {
       if (chunk.length === 0) break;
       for (const bytes of chunk) {
         const batch = decodeSignedBatch(bytes);
+        // a batch from the future is invalid (and a huge slot would cost a long empty-slot loop)
+        if (batch.header.slot > this.modules.currentSlot() + 1) {
+          logger.warn({ peer: peerId, slot: batch.header.slot, height: batch.header.height }, "peer served a batch from the future");
+          return;
+        }
         let res;
         try {
           res = await chain.importBatch(batch, "sync");
