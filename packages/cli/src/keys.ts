@@ -1,15 +1,19 @@
 /**
- * Key files: the only module that reads or writes them (an encrypted keystore will replace
- * the format here, behind the same load/save functions).
+ * Key files: the only module that reads or writes them. Two formats, told apart by content:
  *
- * Version 1 is plain JSON, hex encoded, mode 0600:
- *   {"version":1, "bls":{"secretKey","publicKey"}, "ed25519":{"seed","publicKey"}}
+ * - the encrypted keystore (keystore.ts; `baton keys new`, `baton keys import`): what an
+ *   operator runs a node with. Written with mode 0600, never overwritten.
+ * - the plaintext devnet key file, version 1, hex, mode 0600:
+ *     {"version":1, "bls":{"secretKey","publicKey"}, "ed25519":{"seed","publicKey"}}
+ *   Written only by the devnet launcher and `baton genesis` (throwaway local networks).
+ *   `baton start` accepts it only inside a devnet directory, or with --insecure-plaintext-key.
+ *
  * The BLS key is the sequencer key (signs batches); the ed25519 key is its account
  * (controls stake, pays fees, signs txs).
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import {
   blsKeypairFromSeed,
   bytesEqual,
@@ -21,12 +25,26 @@ import {
   type Ed25519Keypair,
 } from "@baton/core";
 import { UsageError } from "./args.js";
+import {
+  decryptKeystore,
+  encryptKeystore,
+  isKeystoreJson,
+  parseKeystoreJson,
+  type EncryptOptions,
+  type KeystoreJson,
+} from "./keystore.js";
 
+/** Version of the plaintext devnet key file. */
 export const KEY_FILE_VERSION = 1;
 
 export interface KeyFile {
   bls: BlsKeypair;
   ed25519: Ed25519Keypair;
+}
+
+export enum KeyFileFormat {
+  keystore = "keystore",
+  plaintextDevnet = "plaintext-devnet",
 }
 
 /** Fresh keys from the OS random source. */
@@ -39,6 +57,8 @@ export function keysFromSeeds(blsIkm: Uint8Array, edSeed: Uint8Array): KeyFile {
   return { bls: blsKeypairFromSeed(blsIkm), ed25519: ed25519FromSeed(edSeed) };
 }
 
+// ---- the plaintext devnet key file ----
+
 export function keyFileToJson(k: KeyFile): Record<string, unknown> {
   return {
     version: KEY_FILE_VERSION,
@@ -47,7 +67,7 @@ export function keyFileToJson(k: KeyFile): Record<string, unknown> {
   };
 }
 
-/** Parses and checks a key file's JSON; `source` names it in errors. */
+/** Parses and checks a plaintext key file's JSON; `source` names it in errors. */
 export function keyFileFromJson(json: unknown, source: string): KeyFile {
   const bad = (field: string, expected: string) => new UsageError(`key file ${source}: ${field}: expected ${expected}`);
   const obj = (v: unknown): Record<string, unknown> | null =>
@@ -81,11 +101,10 @@ export function keyFileFromJson(json: unknown, source: string): KeyFile {
   return { bls: { secretKey: blsSecret, publicKey: blsPublic }, ed25519 };
 }
 
-/** Writes a key file with mode 0600; refuses to overwrite an existing file. */
-export async function saveKeyFile(path: string, k: KeyFile): Promise<void> {
+async function writeNewFile(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   try {
-    await writeFile(path, JSON.stringify(keyFileToJson(k), null, 2) + "\n", { mode: 0o600, flag: "wx" });
+    await writeFile(path, text, { mode: 0o600, flag: "wx" });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") {
       throw new UsageError(`key file ${path} already exists: refusing to overwrite a key`);
@@ -94,20 +113,113 @@ export async function saveKeyFile(path: string, k: KeyFile): Promise<void> {
   }
 }
 
-export async function loadKeyFile(path: string): Promise<KeyFile> {
+/** Writes a PLAINTEXT devnet key file (mode 0600); refuses to overwrite. For devnets and tests only. */
+export async function saveDevnetKeyFile(path: string, k: KeyFile): Promise<void> {
+  await writeNewFile(path, JSON.stringify(keyFileToJson(k), null, 2) + "\n");
+}
+
+/**
+ * The devnet launcher's and `baton genesis`'s writer (kept under this name for them): a
+ * plaintext devnet key file. Operators' keys are written by saveKeystore.
+ */
+export const saveKeyFile = saveDevnetKeyFile;
+
+// ---- the encrypted keystore ----
+
+/** Encrypts `k` under `password` and writes it (mode 0600); refuses to overwrite. */
+export async function saveKeystore(path: string, k: KeyFile, password: string, opts: EncryptOptions = {}): Promise<KeystoreJson> {
+  const json = await encryptKeystore(
+    { blsSecretKey: k.bls.secretKey, blsPublicKey: k.bls.publicKey, edSeed: k.ed25519.secretKey, edPublicKey: k.ed25519.publicKey },
+    password,
+    opts,
+  );
+  await writeNewFile(path, JSON.stringify(json, null, 2) + "\n");
+  return json;
+}
+
+// ---- loading either format ----
+
+export interface LoadOptions {
+  /** asked only when the file is a keystore */
+  password?: () => Promise<string>;
+}
+
+export interface LoadedKey {
+  keys: KeyFile;
+  format: KeyFileFormat;
+}
+
+async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (e) {
     throw new UsageError(`key file ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new UsageError(`key file ${path}: not valid JSON`);
   }
-  return keyFileFromJson(json, path);
+}
+
+/** Loads a keystore (decrypted with `opts.password()`) or a plaintext devnet key file. */
+export async function loadKey(path: string, opts: LoadOptions = {}): Promise<LoadedKey> {
+  const json = await readJsonFile(path);
+  if (!isKeystoreJson(json)) return { keys: keyFileFromJson(json, path), format: KeyFileFormat.plaintextDevnet };
+  parseKeystoreJson(json, path); // structure errors before asking for a password
+  if (!opts.password) throw new UsageError(`key file ${path} is an encrypted keystore and no password source was given`);
+  const s = await decryptKeystore(json, await opts.password(), path);
+  return {
+    keys: { bls: { secretKey: s.blsSecretKey, publicKey: s.blsPublicKey }, ed25519: ed25519FromSeed(s.edSeed) },
+    format: KeyFileFormat.keystore,
+  };
+}
+
+/** loadKey(), keys only. */
+export async function loadKeyFile(path: string, opts: LoadOptions = {}): Promise<KeyFile> {
+  return (await loadKey(path, opts)).keys;
+}
+
+/** What `baton keys list` shows: public keys only, no password needed. */
+export interface KeyFileInfo {
+  path: string;
+  format: KeyFileFormat;
+  pubkey: string;
+  account: string;
+  kdf: string | null;
+  description: string;
+}
+
+export async function readKeyFileInfo(path: string): Promise<KeyFileInfo> {
+  const json = await readJsonFile(path);
+  if (isKeystoreJson(json)) {
+    const ks = parseKeystoreJson(json, path);
+    return { path, format: KeyFileFormat.keystore, pubkey: "0x" + ks.pubkey, account: "0x" + ks.account, kdf: ks.crypto.kdf.function, description: ks.description };
+  }
+  const k = keyFileFromJson(json, path);
+  return { path, format: KeyFileFormat.plaintextDevnet, pubkey: toHex(k.bls.publicKey), account: toHex(k.ed25519.publicKey), kdf: null, description: "" };
+}
+
+/** The *.json files of a directory that are key files (others are skipped), sorted by name. */
+export async function listKeyFiles(dir: string): Promise<{ infos: KeyFileInfo[]; skipped: { path: string; reason: string }[] }> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith(".json")).sort();
+  } catch (e) {
+    throw new UsageError(`--dir ${dir}: cannot list it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const infos: KeyFileInfo[] = [];
+  const skipped: { path: string; reason: string }[] = [];
+  for (const n of names) {
+    const path = join(dir, n);
+    try {
+      infos.push(await readKeyFileInfo(path));
+    } catch (e) {
+      skipped.push({ path, reason: (e as Error).message });
+    }
+  }
+  return { infos, skipped };
 }
 
 /** True if the file can be read by group or others (a warning for the user, not an error). */
@@ -123,4 +235,15 @@ export async function fileExists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The devnet manifest a plaintext key may sit under: <devnet>/node<i>/key.json beside
+ * <devnet>/devnet.json (packages/devnet/src/layout.ts).
+ */
+export const DEVNET_MANIFEST_FILE = "devnet.json";
+
+/** True if the key file lies in a devnet directory (where plaintext keys are expected). */
+export async function isInDevnetDir(keyPath: string): Promise<boolean> {
+  return fileExists(join(dirname(dirname(keyPath)), DEVNET_MANIFEST_FILE));
 }

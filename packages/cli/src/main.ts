@@ -3,18 +3,20 @@ import { formatHelp, parseFlags, UsageError } from "./args.js";
 import type { Command, Io } from "./command.js";
 import { devnetCommand } from "./commands/devnet.js";
 import { genesisCommand } from "./commands/genesis.js";
-import { keysNew } from "./commands/keys.js";
+import { configShow } from "./commands/config.js";
+import { keysImport, keysList, keysNew } from "./commands/keys.js";
 import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
-import { txRejoin, txSend, txStake, txUnstake } from "./commands/tx.js";
+import { txExit, txRejoin, txSend, txStake, txUnstake } from "./commands/tx.js";
 
 /** Top-level commands; a group (keys, tx) maps subcommand names to commands. */
 export const COMMANDS: Record<string, Command | Record<string, Command>> = {
   devnet: devnetCommand,
   start: startCommand,
-  keys: { new: keysNew },
+  keys: { new: keysNew, list: keysList, import: keysImport },
+  config: { show: configShow },
   genesis: genesisCommand,
-  tx: { send: txSend, stake: txStake, unstake: txUnstake, rejoin: txRejoin },
+  tx: { send: txSend, stake: txStake, unstake: txUnstake, exit: txExit, rejoin: txRejoin },
   status: statusCommand,
 };
 

@@ -1,76 +1,204 @@
-/** `baton start`: one node. Flags become NodeOptions; SIGTERM/SIGINT close it cleanly. */
-import { resolve } from "node:path";
+/**
+ * `baton start`: one node. Settings come from flags > environment > config file > defaults
+ * (config.ts), are validated (values, files, free ports) before anything starts, and become
+ * NodeOptions; SIGTERM/SIGINT close the node cleanly. While it catches up with its peers it
+ * prints sync progress (height, rate, ETA) on stderr.
+ */
+import { createServer } from "node:net";
 import { bytesEqual, toHex, type BlsKeypair, type Genesis } from "@baton/core";
 import type { NodeOptions } from "@baton/node";
-import { checkMultiaddr, int, list, oneOf, str, type CommandSpec, type FlagValues } from "../args.js";
+import { UsageError, type CommandSpec, type FlagValues } from "../args.js";
 import type { Command, Io } from "../command.js";
+import {
+  configFilePath,
+  describeSource,
+  LOG_LEVELS,
+  requireAll,
+  resolveNodeConfig,
+  settingFlags,
+  type NodeConfig,
+  type ResolvedConfig,
+  type SettingName,
+  type Source,
+} from "../config.js";
+import { loadConfigFile } from "../configFile.js";
 import { readGenesisFile } from "../genesisFile.js";
-import { keyFileTooOpen, loadKeyFile, type KeyFile } from "../keys.js";
+import { acquireKeyLock, type KeyLock } from "../keyLock.js";
+import { isInDevnetDir, keyFileTooOpen, KeyFileFormat, loadKey, type KeyFile } from "../keys.js";
+import { passwordSource, readPassword } from "../password.js";
 import { onStopSignal } from "../signals.js";
 
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export { LOG_LEVELS };
 
 const spec: CommandSpec = {
   name: "start",
-  summary: "run a node (a sequencer if --key holds a sequencer key, else a full node)",
-  flags: {
-    genesis: { type: "string", valueName: "file", help: "genesis JSON file", required: true },
-    key: { type: "string", valueName: "file|none", help: "key file (baton keys new), or none for a non-sequencing node", required: true },
-    "data-dir": { type: "string", valueName: "dir", help: "chain store, p2p identity (p2p.key), slashing protection", required: true },
-    listen: { type: "string", valueName: "multiaddr[,...]", help: "p2p listen addresses", default: "/ip4/127.0.0.1/tcp/9001" },
-    bootstrap: { type: "string", valueName: "multiaddr[,...]", help: "peers to dial, each with /p2p/<peerId>", default: "" },
-    "api-port": { type: "string", valueName: "port", help: "HTTP API port (0 = any free port)", default: "7001" },
-    "api-host": { type: "string", valueName: "host", help: "HTTP API bind address", default: "127.0.0.1" },
-    "mempool-size": { type: "string", valueName: "n", help: "most txs held in the mempool", default: "50000" },
-    "log-level": { type: "string", valueName: "level", help: `${LOG_LEVELS.join("|")} (pino JSON lines on stdout)`, default: "info" },
-  },
-  notes: ["SIGTERM or SIGINT stops the node cleanly; a second signal exits at once."],
+  summary: "run a node (a sequencer if its key is staked, else a full node)",
+  flags: settingFlags(),
+  notes: [
+    "Each setting can also come from the environment (BATON_*) or a config file (--config, TOML or JSON,",
+    "keys as in `baton config show`); precedence: flags > environment > config file > defaults.",
+    "The keystore password comes from --password-file, BATON_KEYSTORE_PASSWORD_FILE or BATON_KEYSTORE_PASSWORD.",
+    "SIGTERM or SIGINT stops the node cleanly; a second signal exits at once.",
+  ],
 };
 
-/** Pure: flags (plus the loaded genesis and key) → NodeOptions. */
-export function nodeOptionsFromFlags(values: FlagValues, genesis: Genesis, sequencerKey: BlsKeypair | null): NodeOptions {
+/** Reads the config file (if --config or BATON_CONFIG names one) and merges every source. */
+export async function resolveStartConfig(values: FlagValues, env: NodeJS.ProcessEnv, cwd: string): Promise<ResolvedConfig> {
+  const cf = configFilePath(values, env, cwd);
+  const file = cf ? await loadConfigFile(cf.path, cf.from) : null;
+  return resolveNodeConfig({ flags: values, env, file, cwd });
+}
+
+/** Pure: the effective config (plus the loaded genesis and key) → NodeOptions. */
+export function toNodeOptions(c: NodeConfig, genesis: Genesis, sequencerKey: BlsKeypair | null): NodeOptions {
   return {
     genesis,
-    dataDir: resolve(str(values, "data-dir")),
+    dataDir: c.dataDir,
     sequencerKey,
-    p2p: {
-      listenAddrs: list(values, "listen").map((a) => checkMultiaddr("listen", a, false)),
-      bootstrap: list(values, "bootstrap").map((a) => checkMultiaddr("bootstrap", a, true)),
-    },
-    api: { host: str(values, "api-host"), port: int(values, "api-port", 0, 65535), enabled: true },
-    mempool: { maxSize: int(values, "mempool-size", 1) },
-    logLevel: oneOf(values, "log-level", LOG_LEVELS),
+    p2p: { listenAddrs: c.listen, bootstrap: c.bootstrap },
+    api: { host: c.apiHost, port: c.apiPort, enabled: true },
+    mempool: { maxSize: c.mempoolSize },
+    logLevel: c.logLevel,
   };
 }
 
-async function loadKeys(values: FlagValues, genesis: Genesis, io: Io): Promise<KeyFile | null> {
-  const keyArg = str(values, "key");
-  if (keyArg === "none") return null;
-  const keys = await loadKeyFile(keyArg);
-  if (await keyFileTooOpen(keyArg)) io.err(`warning: key file ${keyArg} is readable by other users; chmod 600 it`);
+/** Pure: flags only (no environment, no config file) → NodeOptions. */
+export function nodeOptionsFromFlags(values: FlagValues, genesis: Genesis, sequencerKey: BlsKeypair | null): NodeOptions {
+  return toNodeOptions(requireAll(resolveNodeConfig({ flags: values, env: {}, file: null, cwd: process.cwd() })), genesis, sequencerKey);
+}
+
+/** Resolves when `port` can be bound on `host`, else with the error code (EADDRINUSE...). */
+export function probePort(host: string, port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    srv.listen({ host, port, exclusive: true }, () => srv.close(() => resolve(null)));
+  });
+}
+
+/** Fails with the setting's name when the API port or a p2p listen port is taken. */
+export async function checkPortsFree(c: NodeConfig, sources: Record<SettingName, Source>): Promise<void> {
+  const problem = (code: string) => (code === "EADDRINUSE" ? "is already in use (another node?)" : code === "EADDRNOTAVAIL" ? "is not an address of this machine" : `cannot be bound (${code})`);
+  if (c.apiPort !== 0) {
+    const err = await probePort(c.apiHost, c.apiPort);
+    if (err) throw new UsageError(`${describeSource("apiPort", sources.apiPort)}: port ${c.apiPort} on ${c.apiHost} ${problem(err)}; expected a free port`);
+  }
+  for (const addr of c.listen) {
+    const m = /^\/(ip4|ip6)\/([^/]+)\/tcp\/([0-9]+)/.exec(addr);
+    if (!m || m[3] === "0") continue;
+    const err = await probePort(m[2], Number(m[3]));
+    if (err) throw new UsageError(`${describeSource("listen", sources.listen)}: ${addr}: port ${m[3]} ${problem(err)}; expected a free port`);
+  }
+}
+
+/** Loads the node's key (asking the password source only for a keystore), or null for "none". */
+async function loadStartKey(c: NodeConfig, sources: Record<SettingName, Source>, genesis: Genesis, io: Io, env: NodeJS.ProcessEnv): Promise<KeyFile | null> {
+  if (c.key === "none") return null;
+  const source = passwordSource(c.passwordFile ? { path: c.passwordFile, from: describeSource("passwordFile", sources.passwordFile) } : undefined, env);
+  const loaded = await loadKey(c.key, { password: () => readPassword(source, env, io.err) });
+  if (loaded.format === KeyFileFormat.plaintextDevnet) {
+    const inDevnet = await isInDevnetDir(c.key);
+    if (!inDevnet && !c.insecurePlaintextKey) {
+      throw new UsageError(
+        `${describeSource("key", sources.key)}: ${c.key} is a plaintext devnet key file (unencrypted secret keys); ` +
+          `outside a devnet directory expected an encrypted keystore: make one with \`baton keys import --from ${c.key} --out <keystore.json>\`, ` +
+          `or pass --insecure-plaintext-key`,
+      );
+    }
+    if (!inDevnet) io.err(`warning: ${c.key} is a plaintext devnet key file (unencrypted); use a keystore (baton keys import) for anything but a throwaway network`);
+  }
+  if (await keyFileTooOpen(c.key)) io.err(`warning: key file ${c.key} is readable by other users; chmod 600 it`);
+  const keys = loaded.keys;
+  io.err(`sequencer key ${toHex(keys.bls.publicKey).slice(0, 18)}…  account ${toHex(keys.ed25519.publicKey)}`);
   if (!genesis.sequencers.some((s) => bytesEqual(s.pubkey, keys.bls.publicKey))) {
-    io.err(`note: ${toHex(keys.bls.publicKey).slice(0, 18)}… is not a genesis sequencer; it leads once a stake tx makes it one`);
+    io.err(`note: ${toHex(keys.bls.publicKey).slice(0, 18)}… is not a genesis sequencer; it leads once a stake tx makes it one (baton tx stake)`);
   }
   return keys;
+}
+
+interface StatusLike {
+  head?: { height: number };
+  syncing?: boolean;
+  sync?: { targetHeight?: number; batchesPerSecond?: number; etaSeconds?: number | null; startedHeight?: number };
+}
+
+/** One line of sync progress for the terminal. */
+export function formatSyncLine(s: StatusLike): string | null {
+  const h = s.head?.height ?? 0;
+  const target = s.sync?.targetHeight ?? 0;
+  if (!s.syncing) return null;
+  const pct = target > 0 ? Math.min(100, (100 * h) / target) : 0;
+  const rate = s.sync?.batchesPerSecond ?? 0;
+  const eta = s.sync?.etaSeconds ?? (rate > 0 ? (target - h) / rate : null);
+  return `sync: height ${h} of ${target} (${pct.toFixed(1)}%), ${rate.toFixed(0)} batches/s, ETA ${eta === null ? "?" : `${Math.max(0, Math.round(eta))} s`}`;
+}
+
+/** Prints sync progress every `everyMs` while the node syncs, read from its own API. */
+function startProgressReporter(apiUrl: string, io: Io, everyMs = 2_000): () => void {
+  let wasSyncing = false;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    fetch(`${apiUrl}/status`, { signal: AbortSignal.timeout(1_500) })
+      .then((r) => r.json() as Promise<StatusLike>)
+      .then((s) => {
+        const line = formatSyncLine(s);
+        if (line) io.err(line);
+        else if (wasSyncing) io.err(`sync: caught up at height ${s.head?.height ?? "?"}; following gossip`);
+        wasSyncing = line !== null;
+      })
+      .catch(() => undefined)
+      .finally(() => (busy = false));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 export const startCommand: Command = {
   spec,
   async run(values, io) {
-    const genesis = await readGenesisFile(str(values, "genesis"));
-    const keys = await loadKeys(values, genesis, io);
-    const opts = nodeOptionsFromFlags(values, genesis, keys?.bls ?? null);
+    const env = process.env;
+    const resolved = await resolveStartConfig(values, env, process.cwd());
+    const c = requireAll(resolved);
+    const genesis = await readGenesisFile(c.genesis);
+    const keys = await loadStartKey(c, resolved.sources, genesis, io, env);
+    await checkPortsFree(c, resolved.sources);
+    let lock: KeyLock | null = null;
+    if (keys) {
+      lock = await acquireKeyLock(toHex(keys.bls.publicKey), { dataDir: c.dataDir, keyFile: c.key });
+      if (lock.replaced) io.err(`note: took over a stale key lock of pid ${lock.replaced.pid} (that process is gone)`);
+    }
+    const opts = toNodeOptions(c, genesis, keys?.bls ?? null);
     const stop = onStopSignal(io);
-    // Loaded here, not at the top: the other subcommands need no libp2p.
-    const { createNode } = await import("@baton/node");
-    // The account key lets the node send its own rejoin tx after an ejection.
-    const node = await createNode({ ...opts, accountKey: keys?.ed25519 ?? null });
-    io.out(`peer id: ${node.peerId}`);
-    for (const addr of node.multiaddrs) io.out(`listening: ${addr}`);
-    if (node.apiPort !== null) io.out(`api: http://${opts.api.host}:${node.apiPort}`);
-    await stop.received;
-    await node.close();
-    io.err("node stopped");
-    return 0;
+    try {
+      // Loaded here, not at the top: the other subcommands need no libp2p.
+      const { createNode } = await import("@baton/node");
+      let node;
+      try {
+        // The account key lets the node send its own rejoin tx after an ejection.
+        node = await createNode({ ...opts, accountKey: keys?.ed25519 ?? null });
+      } catch (e) {
+        io.err(`baton start: ${(e as Error).message}`);
+        return 1;
+      }
+      io.out(`peer id: ${node.peerId}`);
+      for (const addr of node.multiaddrs) io.out(`listening: ${addr}`);
+      let stopProgress = () => {};
+      if (node.apiPort !== null) {
+        const host = ["0.0.0.0", "::"].includes(c.apiHost) ? "127.0.0.1" : c.apiHost;
+        const apiUrl = `http://${host.includes(":") ? `[${host}]` : host}:${node.apiPort}`;
+        io.out(`api: ${apiUrl}  (dashboard: ${apiUrl}/)`);
+        stopProgress = startProgressReporter(apiUrl, io);
+      }
+      await stop.received;
+      stopProgress();
+      await node.close();
+      io.err("node stopped");
+      return 0;
+    } finally {
+      stop.dispose();
+      await lock?.release();
+    }
   },
 };

@@ -108,7 +108,7 @@ const mainCases: [string, string[], number, RegExp, "out" | "err"][] = [
   ["no command", [], 2, /usage: baton <command>/, "err"],
   ["unknown command", ["frobnicate"], 2, /^baton: unknown command "frobnicate"/, "err"],
   ["unknown subcommand", ["keys", "old"], 2, /^baton: unknown command "keys old"/, "err"],
-  ["group without subcommand", ["tx"], 2, /usage: baton tx <send\|stake\|unstake\|rejoin>/, "err"],
+  ["group without subcommand", ["tx"], 2, /usage: baton tx <send\|stake\|unstake\|exit\|rejoin>/, "err"],
   ["subcommand help", ["tx", "send", "--help"], 0, /^baton tx send: (.|\n)*--payload <hex>/, "out"],
   ["every command has help", ["devnet", "-h"], 0, /--base-api-port <port>/, "out"],
   ["unknown flag", ["start", "--genesis", "g", "--colour"], 2, /^baton: unknown flag --colour for baton start/, "err"],
