@@ -17,6 +17,7 @@ import { GossipType } from "./network/topics.js";
 import { PEER_KEY_FILE, type NodeOptions } from "./options.js";
 import { Producer } from "./producer/index.js";
 import { Rejoiner } from "./producer/rejoiner.js";
+import { Slasher } from "./producer/slasher.js";
 import { defaultSyncOptions, SyncService } from "./sync/index.js";
 import { defaultTxServiceOptions, TxService } from "./txs/index.js";
 
@@ -108,6 +109,10 @@ export async function createNode(opts: NodeOptions & { accountKey?: Ed25519Keypa
         ? new Rejoiner(config, opts.accountKey, { chain, producer, txs, logger: logger.child({ module: "rejoin" }), isSyncing: () => sync!.isSyncing() })
         : null;
     if (producer) closers.push(() => producer.close());
+    if (opts.accountKey) {
+      const slasher = new Slasher(config, opts.accountKey, { chain, txs, logger: logger.child({ module: "slasher" }) });
+      closers.push(() => slasher.close());
+    }
     const stopClock = clock.onSlot((slot) => {
       metrics.clock.slot.set(slot);
       metrics.clock.epoch.set(computeEpoch(config, slot));

@@ -25,7 +25,7 @@ import type { Mempool } from "../mempool/index.js";
 import type { Metrics } from "../metrics/index.js";
 import { Mutex } from "../util/mutex.js";
 import { confirmingCommittee } from "./committee.js";
-import { ChainEvent, type BatchEventData, type ImportSource } from "./events.js";
+import { ChainEvent, type BatchEventData, type EquivocationEventData, type ImportSource } from "./events.js";
 import { reportStateChanges } from "./stateChanges.js";
 import { ChainStore } from "./store.js";
 
@@ -49,6 +49,8 @@ export class Chain extends EventEmitter {
   private readonly states = new Map<string, State>();
   private readonly batches = new Map<string, SignedBatch>();
   private readonly mutex = new Mutex();
+  /** first valid header seen per (slot, proposer), to catch equivocation; pruned with confirmation */
+  private readonly seenHeaders = new Map<string, SignedBatch>();
   private forkChoice!: ForkChoice;
   private readonly logger: Logger;
 
@@ -188,6 +190,7 @@ export class Chain extends EventEmitter {
       verifyTxSignatures: true,
       isTxVerified: (h) => mempool.isVerified(h),
     });
+    this.checkEquivocation(batch);
     const node = this.toNode(batch, state);
     this.forkChoice.onBatch(node);
     this.states.set(root, state);
@@ -259,6 +262,27 @@ export class Chain extends EventEmitter {
       this.emit(ChainEvent.confirmed, { root: toHex(c.root), slot: c.slot, height: c.height });
     }
     return { status: "imported", root, head: toHex(head.root) === root };
+  }
+
+  /** A second valid batch of one proposer for one slot is proof of equivocation: emit it (a slasher submits it). */
+  private checkEquivocation(batch: SignedBatch): void {
+    const h = batch.header;
+    const key = `${h.slot}:${h.proposerIndex}`;
+    const first = this.seenHeaders.get(key);
+    if (!first) {
+      this.seenHeaders.set(key, batch);
+      const floor = this.getConfirmed().slot;
+      if (this.seenHeaders.size > 4096) for (const [k, b] of this.seenHeaders) if (b.header.slot < floor) this.seenHeaders.delete(k);
+      return;
+    }
+    const data: EquivocationEventData = {
+      proposer: h.proposerIndex,
+      slot: h.slot,
+      header1: { header: first.header, signature: first.signature },
+      header2: { header: h, signature: batch.signature },
+    };
+    this.logger.warn({ proposer: h.proposerIndex, slot: h.slot }, "equivocation: two batches of one proposer for one slot");
+    this.emit(ChainEvent.equivocation, data);
   }
 
   /** head-chain batches after `from` up to `to` (to descends from from) */

@@ -1,4 +1,4 @@
-import type { SignedBatch } from "@baton/core";
+import type { SignedBatch, SignedBatchHeader } from "@baton/core";
 
 export enum ChainEvent {
   batch = "batch", // a batch was imported
@@ -8,6 +8,14 @@ export enum ChainEvent {
   ejected = "ejected",
   rejoined = "rejoined",
   exited = "exited",
+  equivocation = "equivocation", // two valid batches of one proposer for one slot
+}
+
+export interface EquivocationEventData {
+  proposer: number;
+  slot: number;
+  header1: SignedBatchHeader;
+  header2: SignedBatchHeader;
 }
 
 export interface BatchEventData {

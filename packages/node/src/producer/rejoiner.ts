@@ -30,7 +30,7 @@ export class Rejoiner {
     if (this.sentInEpoch === epoch) return; // one attempt per epoch
     this.sentInEpoch = epoch;
     const tx = makeRejoinTx(this.config.chainId, this.accountKey, {
-      nonce: chain.nonceOf(this.accountKey.publicKey),
+      nonce: txs.nextNonce(this.accountKey.publicKey, chain.nonceOf(this.accountKey.publicKey)),
       fee: this.config.minFee,
       sequencerIndex: index,
     });

@@ -44,6 +44,11 @@ export class TxService {
     return results;
   }
 
+  /** The next nonce for `sender`, counting its txs pending in the mempool. */
+  nextNonce(sender: Uint8Array, stateNonce: number): number {
+    return this.modules.mempool.nextNonce(sender, stateNonce);
+  }
+
   /** Gossip validator for tx bundles. */
   validateGossip(data: Uint8Array): void {
     let txs: Tx[];

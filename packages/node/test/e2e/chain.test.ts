@@ -9,7 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import {
+  applyTx,
   buildBatch,
+  makeSlashTx,
+  SequencerStatus,
   encodeSignedBatch,
   getEffectiveLeader,
   headerRoot,
@@ -22,7 +25,7 @@ import {
   type Tx,
 } from "@baton/core";
 import { makeTestChain } from "../../../core/test/unit/helpers.js";
-import { Chain, validateGossipBatch } from "../../src/chain/index.js";
+import { Chain, ChainEvent, validateGossipBatch, type EquivocationEventData } from "../../src/chain/index.js";
 import { BatonDb } from "../../src/db/index.js";
 import { Mempool } from "../../src/mempool/index.js";
 import { GossipAction, GossipValidationError } from "../../src/network/errors.js";
@@ -150,6 +153,34 @@ test("a heavier fork takes the head and the losing batch's txs return to the mem
   await chain.importBatch(b2.batch, "gossip");
   assert.is(toHex(chain.getHead().root), toHex(headerRoot(b2.batch.header)), "branch B is head");
   assert.ok(mempool.has(toHex(txHash(tx))), "the tx is pending again");
+});
+
+test("two valid batches of one proposer for one slot raise an equivocation whose slash tx is valid", async () => {
+  const head = chain.getHead();
+  const st = chain.getHeadState();
+  const slot = head.slot + 1;
+  const tx = makeUserTx(config.chainId, fixture.users[1], { nonce: st.accounts[1].nonce, fee: 1n, payload: new Uint8Array([1]) });
+  const one = build(st, head.root, slot);
+  const two = build(st, head.root, slot, [tx]);
+  let seen: EquivocationEventData | null = null;
+  chain.once(ChainEvent.equivocation, (d: EquivocationEventData) => (seen = d));
+  await chain.importBatch(one.batch, "gossip");
+  await chain.importBatch(two.batch, "gossip");
+  assert.ok(seen, "equivocation event");
+  const ev = seen as unknown as EquivocationEventData;
+  assert.is(ev.proposer, one.batch.header.proposerIndex);
+  // the evidence makes a slash tx the chain accepts: the offender is exited
+  const whistleblower = fixture.users[0];
+  const after = chain.getHeadState();
+  const slash = makeSlashTx(config.chainId, whistleblower, {
+    nonce: after.accounts[0].nonce,
+    fee: 1n,
+    header1: ev.header1,
+    header2: ev.header2,
+  });
+  const slashed = applyTx(after, slash, 0, config);
+  assert.is(slashed.sequencers[ev.proposer].status, SequencerStatus.exited);
+  assert.ok(slashed.sequencers[ev.proposer].slashed);
 });
 
 test("a restart from the data dir finds the same head", async () => {
