@@ -16,6 +16,7 @@ import type { Clock } from "../clock/index.js";
 import type { Mempool } from "../mempool/index.js";
 import type { Metrics } from "../metrics/index.js";
 import type { TxService } from "../txs/index.js";
+import { dashboardHandler } from "./dashboard.js";
 import { ApiError, ApiServer, toJson, type Request } from "./server.js";
 import { parseTxsBody } from "./txJson.js";
 
@@ -65,6 +66,8 @@ export function batchToJson(b: SignedBatch) {
 export function registerRoutes(api: ApiServer, m: ApiModules): void {
   const { chain } = m;
   const config = chain.config;
+
+  api.route("GET", "/", dashboardHandler(config)); // the live dashboard page (dashboard.ts)
 
   api.route("GET", "/status", () => {
     const slot = m.clock.currentSlot();

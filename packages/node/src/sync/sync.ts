@@ -24,13 +24,25 @@ export const defaultSyncOptions: SyncOptions = { batchSize: 256, pollIntervalMs:
 
 export interface SyncProgress {
   syncing: boolean;
+  /** our head height */
+  headHeight: number;
+  /** the highest head height a peer reported */
   targetHeight: number;
+  /** our head height when the current range sync started */
   startedHeight: number;
+  /** imported batches per second over the current range sync (0 when none runs) */
   batchesPerSecond: number;
+  /** seconds to reach targetHeight at that rate; null when not syncing or no rate yet */
+  etaSeconds: number | null;
+  /** the peer we range-sync from, or null */
+  peer: string | null;
 }
 
 export class SyncService {
+  /** peers we are comparing heads with (status requests in flight) */
   private running = new Set<string>();
+  /** the one peer we range-sync from at a time (several would fetch the same batches) */
+  private rangePeer: string | null = null;
   private timer: NodeJS.Timeout | undefined;
   private target = 0;
   private startedHeight = 0;
@@ -72,16 +84,22 @@ export class SyncService {
 
   /** Syncing = a range sync is running and our head is well behind the peer's. */
   isSyncing(): boolean {
-    return this.running.size > 0 && this.target > this.modules.chain.getHead().height + 2;
+    return this.rangePeer !== null && this.target > this.modules.chain.getHead().height + 2;
   }
 
   progress(): SyncProgress {
     const secs = (Date.now() - this.startedAt) / 1000;
+    const head = this.modules.chain.getHead().height;
+    const syncing = this.isSyncing();
+    const rate = this.rangePeer !== null && secs > 0 ? this.imported / secs : 0;
     return {
-      syncing: this.isSyncing(),
+      syncing,
+      headHeight: head,
       targetHeight: this.target,
       startedHeight: this.startedHeight,
-      batchesPerSecond: this.running.size > 0 && secs > 0 ? this.imported / secs : 0,
+      batchesPerSecond: Math.round(rate * 10) / 10,
+      etaSeconds: syncing && rate > 0 ? Math.round(Math.max(0, this.target - head) / rate) : null,
+      peer: this.rangePeer,
     };
   }
 
@@ -105,7 +123,14 @@ export class SyncService {
         return;
       }
       if (chain.hasBatch(toHex(status.headRoot)) || status.headHeight < chain.getConfirmed().height) return;
-      await this.rangeSync(peerId, status);
+      this.target = Math.max(this.target, status.headHeight);
+      if (this.rangePeer !== null) return; // one range sync at a time; the poll comes back to this peer
+      this.rangePeer = peerId;
+      try {
+        await this.rangeSync(peerId, status);
+      } finally {
+        this.rangePeer = null;
+      }
     } catch (e) {
       logger.debug({ peer: peerId, err: (e as Error).message }, "sync with peer failed");
     } finally {
@@ -116,17 +141,24 @@ export class SyncService {
   private async rangeSync(peerId: string, status: StatusMessage): Promise<void> {
     const { chain, network, logger, metrics } = this.modules;
     let start = chain.getConfirmed().height + 1;
-    if (this.running.size === 1) {
-      this.startedAt = Date.now();
-      this.startedHeight = chain.getHead().height;
-      this.imported = 0;
-    }
+    this.startedAt = Date.now();
+    this.startedHeight = chain.getHead().height;
+    this.imported = 0;
     this.target = Math.max(this.target, status.headHeight);
     let lastLog = Date.now();
-    while (!this.closed && start <= status.headHeight) {
-      const count = Math.min(this.opts.batchSize, status.headHeight - start + 1);
-      const chunk = await network.requestBatchesByRange(peerId, start, count);
+    // the next chunk is requested while this one is imported (the peer's disk and the wire
+    // overlap our signature checks)
+    const request = (from: number): Promise<Uint8Array[]> | null => {
+      if (this.closed || from > status.headHeight) return null;
+      const p = network.requestBatchesByRange(peerId, from, Math.min(this.opts.batchSize, status.headHeight - from + 1));
+      p.catch(() => undefined); // awaited below; never an unhandled rejection if we stop early
+      return p;
+    };
+    let next = request(start);
+    while (next !== null) {
+      const chunk = await next;
       if (chunk.length === 0) break;
+      next = request(start + chunk.length);
       for (const bytes of chunk) {
         const batch = decodeSignedBatch(bytes);
         // a batch from the future is invalid (and a huge slot would cost a long empty-slot loop)
@@ -157,13 +189,13 @@ export class SyncService {
       if (Date.now() - lastLog > 2_000) {
         lastLog = Date.now();
         const p = this.progress();
-        const left = this.target - chain.getHead().height;
-        logger.info(
-          { height: chain.getHead().height, target: this.target, rate: Math.round(p.batchesPerSecond), etaSeconds: p.batchesPerSecond > 0 ? Math.round(left / p.batchesPerSecond) : null },
-          "syncing",
-        );
+        logger.info({ height: p.headHeight, target: p.targetHeight, rate: Math.round(p.batchesPerSecond), etaSeconds: p.etaSeconds }, "syncing");
       }
     }
-    logger.info({ peer: peerId, height: chain.getHead().height, imported: this.imported }, "caught up with peer");
+    const secs = (Date.now() - this.startedAt) / 1000;
+    logger.info(
+      { peer: peerId, height: chain.getHead().height, imported: this.imported, seconds: Math.round(secs * 10) / 10, rate: secs > 0 ? Math.round(this.imported / secs) : null },
+      "caught up with peer",
+    );
   }
 }
