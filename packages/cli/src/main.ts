@@ -1,6 +1,7 @@
 /** Dispatch `baton <command> [subcommand] [flags]` to a command module. */
 import { formatHelp, parseFlags, UsageError } from "./args.js";
 import type { Command, Io } from "./command.js";
+import { chaosCommand } from "./commands/chaos.js";
 import { devnetCommand } from "./commands/devnet.js";
 import { genesisCommand } from "./commands/genesis.js";
 import { configShow } from "./commands/config.js";
@@ -18,6 +19,7 @@ export const COMMANDS: Record<string, Command | Record<string, Command>> = {
   genesis: genesisCommand,
   tx: { send: txSend, stake: txStake, unstake: txUnstake, exit: txExit, rejoin: txRejoin },
   status: statusCommand,
+  chaos: chaosCommand,
 };
 
 const isCommand = (c: Command | Record<string, Command>): c is Command => "spec" in c && "run" in c;

@@ -18,3 +18,4 @@ export {
 export type { DevnetParams, GeneratedDevnet, Manifest } from "./generate.js";
 export { nodeLayout, dialAddr, MANIFEST_FILE, GENESIS_FILE, KEY_FILE, PEER_KEY_FILE, LOG_FILE } from "./layout.js";
 export type { NodeLayout, Ports } from "./layout.js";
+export * as chaos from "./chaos/index.js";

@@ -1,0 +1,10 @@
+export { runChaos, createBackend, defaultChaosOptions, formatTable } from "./runner.js";
+export type { ChaosOptions } from "./runner.js";
+export { BackendName, BACKEND_NAMES } from "./backend.js";
+export type { ChaosBackend, ClusterSettings, ClusterInfo, NodeExit } from "./backend.js";
+export { FaultKind, FAULT_KINDS, makeFaultPlan, describeFault, parseFaultKinds, SeededRandom, PlanError } from "./plan.js";
+export type { PlannedFault, PlanOptions } from "./plan.js";
+export type { ChaosReport, KindStats } from "./report.js";
+export { InvariantName } from "./invariants.js";
+export type { InvariantResult, FaultWindow } from "./invariants.js";
+export { buildTimeline, renderTimelineSvg, CellState } from "./svg.js";
