@@ -149,7 +149,8 @@ export const SETTINGS: Setting<unknown>[] = [
     flag: "key",
     env: "BATON_KEY",
     valueName: "file|none",
-    help: "keystore (baton keys new), or none for a non-sequencing node",
+    help: "keystore (baton keys new), or none for a full (non-sequencing) node",
+    default: "none",
     parse: (raw, where) => (raw.value === "none" ? "none" : pathValue(raw, where)),
   },
   {

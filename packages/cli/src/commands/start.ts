@@ -93,7 +93,10 @@ export async function checkPortsFree(c: NodeConfig, sources: Record<SettingName,
 
 /** Loads the node's key (asking the password source only for a keystore), or null for "none". */
 async function loadStartKey(c: NodeConfig, sources: Record<SettingName, Source>, genesis: Genesis, io: Io, env: NodeJS.ProcessEnv): Promise<KeyFile | null> {
-  if (c.key === "none") return null;
+  if (c.key === "none") {
+    io.err("no key (key = none): a full node that follows the chain and serves its API; set --key <keystore> to sequence");
+    return null;
+  }
   const source = passwordSource(c.passwordFile ? { path: c.passwordFile, from: describeSource("passwordFile", sources.passwordFile) } : undefined, env);
   const loaded = await loadKey(c.key, { password: () => readPassword(source, env, io.err) });
   if (loaded.format === KeyFileFormat.plaintextDevnet) {

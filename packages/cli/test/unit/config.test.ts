@@ -23,7 +23,8 @@ const c = suite("config: flags > env > file > defaults");
 
 c("defaults fill what nobody set; required ones are reported missing", () => {
   const r = resolveNodeConfig({ flags: {}, env: {}, file: null, cwd: "/work" });
-  assert.equal(r.missing, ["genesis", "key", "dataDir"]);
+  assert.equal(r.missing, ["genesis", "dataDir"]);
+  assert.is(r.config.key, "none");
   assert.is(r.config.apiPort, 7001);
   assert.equal(r.config.listen, ["/ip4/127.0.0.1/tcp/9001"]);
   assert.equal(r.sources.apiPort, { kind: "default" });
