@@ -338,8 +338,13 @@ async function checkTxs(
   if (missing().length > 0) log(`   ${missing().length} acknowledged txs not in the confirmed chain by the settle deadline`);
   // every node must report every acknowledged tx confirmed
   let pending: { node: number; hash: string; status: string }[] = [];
+  // a node that does not answer at all is reported once, not once per tx
+  const silent: number[] = [];
+  for (const [k, url] of info.apiUrls.entries()) {
+    if (!(await getJson(backend.http, `${url}/status`, 3_000).catch(() => null))) silent.push(k + 1);
+  }
   for (let attempt = 0; ; attempt++) {
-    const todo = attempt === 0 ? info.apiUrls.flatMap((_, k) => [...acked.keys()].map((hash) => ({ node: k + 1, hash }))) : pending;
+    const todo = attempt === 0 ? info.apiUrls.flatMap((_, k) => (silent.includes(k + 1) ? [] : [...acked.keys()].map((hash) => ({ node: k + 1, hash })))) : pending;
     pending = [];
     await parallel(todo, 16, async ({ node, hash }) => {
       const r = await getJson<{ status: string }>(backend.http, `${info.apiUrls[node - 1]}/txs/${hash}`, 3_000).catch((e: Error) => ({ status: `error: ${e.message}` }));
@@ -350,6 +355,7 @@ async function checkTxs(
     await sleep(1_000, signal);
   }
   const duplicates = [...counts.entries()].filter(([, n]) => n > 1).map(([h]) => h);
+  for (const node of silent) pending.unshift({ node, hash: `(all ${acked.size})`, status: "unchecked: the node does not answer" });
   return { counts, notConfirmed: pending, duplicates };
 }
 
