@@ -216,7 +216,10 @@ export async function listKeyFiles(dir: string): Promise<{ infos: KeyFileInfo[];
     try {
       infos.push(await readKeyFileInfo(path));
     } catch (e) {
-      skipped.push({ path, reason: (e as Error).message });
+      // JSON that is no key file at all (a genesis, a config) is not worth a line
+      const json = await readJsonFile(path).catch(() => null);
+      const looksLikeKey = isKeystoreJson(json) || (typeof json === "object" && json !== null && "bls" in json);
+      if (looksLikeKey) skipped.push({ path, reason: (e as Error).message });
     }
   }
   return { infos, skipped };

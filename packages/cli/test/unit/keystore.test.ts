@@ -172,17 +172,19 @@ files("plaintext devnet key files still load (no password asked)", async () => {
   assert.ok(await isInDevnetDir(file));
 });
 
-files("listKeyFiles: both formats with public keys, other JSON skipped", async () => {
+files("listKeyFiles: both formats with public keys; broken key files reported, other JSON ignored", async () => {
   const d = join(dir, "list");
   await saveKeystore(join(d, "a.json"), keys, PW, FAST);
   await saveDevnetKeyFile(join(d, "b.json"), keys);
   await writeFile(join(d, "c.json"), '{"hello": 1}');
+  await writeFile(join(d, "d.json"), '{"version": 1, "bls": {}}');
   const { infos, skipped } = await listKeyFiles(d);
   assert.equal(infos.map((i) => [i.format, i.pubkey, i.account]), [
     [KeyFileFormat.keystore, toHex(keys.bls.publicKey), toHex(keys.ed25519.publicKey)],
     [KeyFileFormat.plaintextDevnet, toHex(keys.bls.publicKey), toHex(keys.ed25519.publicKey)],
   ]);
-  assert.is(skipped.length, 1);
+  // a broken key file is reported; JSON that is no key file at all is not
+  assert.equal(skipped.map((x) => x.path), [join(d, "d.json")]);
 });
 
 files("password sources: flag file > BATON_KEYSTORE_PASSWORD_FILE > BATON_KEYSTORE_PASSWORD", async () => {
