@@ -1,0 +1,50 @@
+/**
+ * The short chaos run CI does: 4 node processes, each on its own test host (network
+ * namespaces via ../shared/ci/netns-hosts.sh), a tx load, one SIGKILL + restart and one 2–2
+ * network split (seed "ci", 60 s of faults); all five invariants must hold. Writes its report
+ * and timeline under reports/ci/.
+ *
+ * Needs root, iproute2/nftables and the netns script; without them it is skipped, unless
+ * BATON_REQUIRE_NETNS=1 (CI), where that is a failure.
+ */
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chaos } from "@baton/devnet";
+import { NETNS_SCRIPT } from "../../packages/devnet/src/chaos/backends/netns.js";
+
+const test = suite("chaos ci");
+const log = (l: string) => console.log(`    [chaos] ${l}`);
+
+function unavailable(): string | null {
+  if (process.getuid?.() !== 0) return "needs root (network namespaces)";
+  if (!existsSync(NETNS_SCRIPT)) return `${NETNS_SCRIPT} not found`;
+  if (spawnSync("ip", ["netns", "list"], { timeout: 5_000 }).status !== 0) return "ip netns does not work here";
+  return null;
+}
+
+const why = unavailable();
+if (why && process.env.BATON_REQUIRE_NETNS === "1") {
+  test("network namespaces are available (BATON_REQUIRE_NETNS=1)", () => assert.unreachable(why));
+} else if (why) {
+  log(`skipped: ${why} (set BATON_REQUIRE_NETNS=1 to fail instead)`);
+} else {
+  test("60 s of kills and a split across network namespaces: all five invariants hold", async () => {
+    const report = await chaos.runChaos({
+      backend: chaos.BackendName.netns,
+      durationMs: 60_000,
+      seed: "ci",
+      faults: "kill,split",
+      settleMs: 60_000,
+      reportDir: "reports/ci",
+      log,
+    });
+    console.log(chaos.formatTable(report).split("\n").map((l) => `    ${l}`).join("\n"));
+    const kinds = new Set(report.faults.map((f) => f.kind));
+    assert.ok(kinds.has(chaos.FaultKind.kill) && kinds.has(chaos.FaultKind.split), `a kill and a split ran (${[...kinds].join(", ")})`);
+    for (const inv of report.invariants) assert.ok(inv.held, `${inv.name}: ${inv.summary}\n${inv.evidence.join("\n")}`);
+  });
+}
+
+test.run();
