@@ -336,7 +336,7 @@ export function formatConfig(r: ResolvedConfig, passwordNote: string): string[] 
     return [left, note];
   });
   const width = Math.min(70, Math.max(...rows.map(([l]) => l.length)) + 2);
-  for (const [l, n] of rows) lines.push(`${l.padEnd(width)}# ${n}`);
+  for (const [l, n] of rows) lines.push(`${l.padEnd(width)}${l.length >= width ? "  " : ""}# ${n}`);
   lines.push(`# keystore password: ${passwordNote}`);
   return lines;
 }

@@ -26,7 +26,7 @@ export const configShow: Command = {
     if (bool(values, "json")) {
       io.out(JSON.stringify({ config: r.config, sources: r.sources, missing: r.missing, configFile: r.file, password: describePasswordSource(src) }, null, 2));
     } else {
-      for (const line of formatConfig(r, describePasswordSource(src) + (src ? " (not shown)" : ""))) io.out(line);
+      for (const line of formatConfig(r, describePasswordSource(src) + (src ? "; the password itself is never shown" : ""))) io.out(line);
     }
     for (const m of r.missing) io.err(`note: ${m} is required by baton start and is not set`);
     return r.missing.length > 0 ? 1 : 0;

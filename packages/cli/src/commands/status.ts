@@ -42,6 +42,7 @@ export function formatStatus(s: FullStatus, seqs: SequencerInfo[], schedules: Sc
   const upcoming = schedules.flatMap((x) => x.slots).filter((x) => x.slot > s.slot);
   const nextOf = (i: number) => upcoming.filter((x) => x.leader === i).map((x) => x.slot);
   const me = s.node?.sequencerIndex ?? null;
+  if (s.node?.multiaddrs?.length) lines.push(`p2p        ${s.node.multiaddrs.join(" ")}  (a bootstrap address for others)`);
   if (s.node) {
     if (me === null) lines.push(`this node  full node (no staked sequencer key)  peer ${short(s.node.peerId)}`);
     else {
