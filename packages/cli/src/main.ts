@@ -1,6 +1,7 @@
 /** Dispatch `baton <command> [subcommand] [flags]` to a command module. */
 import { formatHelp, parseFlags, UsageError } from "./args.js";
 import type { Command, Io } from "./command.js";
+import { benchCommand } from "./commands/bench.js";
 import { chaosCommand } from "./commands/chaos.js";
 import { devnetCommand } from "./commands/devnet.js";
 import { genesisCommand } from "./commands/genesis.js";
@@ -20,6 +21,7 @@ export const COMMANDS: Record<string, Command | Record<string, Command>> = {
   tx: { send: txSend, stake: txStake, unstake: txUnstake, exit: txExit, rejoin: txRejoin },
   status: statusCommand,
   chaos: chaosCommand,
+  bench: benchCommand,
 };
 
 const isCommand = (c: Command | Record<string, Command>): c is Command => "spec" in c && "run" in c;

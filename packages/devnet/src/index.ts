@@ -19,3 +19,4 @@ export type { DevnetParams, GeneratedDevnet, Manifest } from "./generate.js";
 export { nodeLayout, dialAddr, MANIFEST_FILE, GENESIS_FILE, KEY_FILE, PEER_KEY_FILE, LOG_FILE } from "./layout.js";
 export type { NodeLayout, Ports } from "./layout.js";
 export * as chaos from "./chaos/index.js";
+export * as bench from "./bench/index.js";

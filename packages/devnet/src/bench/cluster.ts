@@ -1,0 +1,370 @@
+/**
+ * One cluster phase of the bench: a fresh devnet of N node processes on loopback (the same
+ * launcher as `baton devnet`), then, in order and each bounded in time:
+ *  - max: a closed-loop load that always keeps `backlog` txs waiting; included txs per second
+ *    over the window is the maximum sustained throughput; CPU seconds per 1,000 txs and peak
+ *    RSS of every node process (from /proc);
+ *  - steady: an open-loop load at a fixed rate; each tx's time from its POST to the event of a
+ *    batch holding it, at every node (soft-confirmation latency), and CPU per 1,000 txs;
+ *  - failover: under the steady load, SIGKILL the leader of a slot just before that slot; the
+ *    time until the next batch and until the dead sequencer's ejection, seen by a survivor.
+ * N = 1 is the centralized baseline: the same software, one sequencer leading every slot.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { slotStartTime } from "@baton/core";
+import { startDevnet, type Devnet } from "../launcher.js";
+import { LoadDriver, sleep, type DriverStats } from "./driver.js";
+import { NodeObserver } from "./observer.js";
+import { processCpuSeconds, processMemory } from "./procstat.js";
+import { perSecond, ratio, summarize, type Summary } from "./stats.js";
+import type { TxPool } from "./txPool.js";
+
+export interface ClusterPhaseOptions {
+  name: string;
+  nodes: number;
+  slotMs: number;
+  slotsPerEpoch: number;
+  missesToEject: number;
+  baseApiPort: number;
+  baseP2pPort: number;
+  /** the devnet seed: the pool's accounts must be its load accounts */
+  seed: Uint8Array;
+  loadAccounts: number;
+  pool: TxPool;
+  max?: { warmupMs: number; windowMs: number; backlog: number };
+  steady?: { rate: number; warmupMs: number; windowMs: number; tailMs: number };
+  failover?: { rate: number; timeoutMs: number };
+  log: (line: string) => void;
+  /** keep the devnet directory (node logs) after a successful phase */
+  keepDir?: boolean;
+  /** node log level (default info) */
+  logLevel?: string;
+  /** aborts the phase (Ctrl-C): the load stops, the cluster is torn down, the phase throws */
+  signal?: AbortSignal;
+}
+
+export interface NodeMaxStats {
+  cpuSeconds: number | null;
+  cpuSecondsPer1kTx: number | null;
+  peakRssBytes: number | null;
+}
+
+export interface MaxResult {
+  txPerSecond: number | null;
+  windowMs: number;
+  includedTxs: number;
+  batches: number;
+  perNode: NodeMaxStats[];
+  /** the bench process's own CPU over the window (load driver, observers) */
+  benchCpuSeconds: number;
+  driver: DriverStats;
+}
+
+export interface NodeSteadyStats {
+  /** ms from POST to the batch event at this node, for the txs sent in the window */
+  latency: Summary;
+  /** txs sent in the window that this node never reported included */
+  notSeen: number;
+  cpuSecondsPer1kTx: number | null;
+}
+
+export interface SteadyResult {
+  rate: number;
+  txPerSecond: number | null;
+  windowMs: number;
+  perNode: NodeSteadyStats[];
+  /** every node's samples together */
+  latency: Summary;
+  driver: DriverStats;
+}
+
+export interface FailoverResult {
+  slotMs: number;
+  missesToEject: number;
+  killedNode: number;
+  killedSequencer: number;
+  /** the slot the killed node was due to lead */
+  killSlot: number;
+  /** ms from the kill to the next batch a survivor imported */
+  nextBatchMs: number | null;
+  nextBatchSlot: number | null;
+  /** ms from the kill to the survivor's event that the dead sequencer was ejected */
+  ejectionMs: number | null;
+  ejectionSlot: number | null;
+  /** slots scheduled to the dead sequencer from the kill slot to its ejection, inclusive */
+  deadLeaderSlotsToEjection: number | null;
+}
+
+export interface ClusterPhaseResult {
+  name: string;
+  nodes: number;
+  slotMs: number;
+  max: MaxResult | null;
+  steady: SteadyResult | null;
+  failover: FailoverResult | null;
+}
+
+interface StatusJson {
+  slot: number;
+  epoch: number;
+  head: { height: number };
+  peers: number;
+  node?: { sequencerIndex: number | null };
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, signal?: AbortSignal): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr = "";
+  while (Date.now() < deadline) {
+    signal?.throwIfAborted();
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      lastErr = (e as Error).message;
+    }
+    await sleep(200);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (${lastErr})` : ""}`);
+}
+
+const cpuOf = (devnet: Devnet) => devnet.nodes.map((n) => processCpuSeconds(n.pid));
+const diff = (a: (number | null)[], b: (number | null)[]) => a.map((x, i) => (x === null || b[i] === null ? null : b[i]! - x));
+
+export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterPhaseResult> {
+  const dir = mkdtempSync(join(tmpdir(), `baton-bench-${o.name}-`));
+  const result: ClusterPhaseResult = { name: o.name, nodes: o.nodes, slotMs: o.slotMs, max: null, steady: null, failover: null };
+  let devnet: Devnet | null = null;
+  const observers: NodeObserver[] = [];
+  const driverRef: { d: LoadDriver | null } = { d: null };
+  let failed = false;
+  try {
+    devnet = await startDevnet({
+      nodes: o.nodes,
+      dir,
+      fresh: true,
+      slotMs: o.slotMs,
+      slotsPerEpoch: o.slotsPerEpoch,
+      missesToEject: o.missesToEject,
+      baseApiPort: o.baseApiPort,
+      baseP2pPort: o.baseP2pPort,
+      logLevel: o.logLevel ?? "info",
+      genesisDelayMs: 3_000 + 600 * o.nodes,
+      loadAccounts: o.loadAccounts,
+      seed: o.seed,
+      log: (l) => o.log(`  ${l}`),
+    });
+    const d = devnet;
+    await d.waitReady(60_000);
+    const urls = d.nodes.map((n) => n.apiUrl);
+    await waitFor(`${o.nodes} nodes connected and past genesis`, 60_000, async () => {
+      const all = await Promise.all(urls.map((u) => getJson<StatusJson>(`${u}/status`)));
+      return all.every((s) => s.peers >= o.nodes - 1 && s.head.height >= 1) ? true : undefined;
+    }, o.signal);
+    const seqIndex = await Promise.all(urls.map(async (u) => (await getJson<StatusJson>(`${u}/status`)).node?.sequencerIndex ?? null));
+    for (const u of urls) observers.push(new NodeObserver(u));
+    await Promise.all(observers.map((ob) => ob.start()));
+    const driver = new LoadDriver(o.pool, urls);
+    driverRef.d = driver;
+    const onAbort = () => driver.stop();
+    o.signal?.addEventListener("abort", onAbort);
+    const check = () => o.signal?.throwIfAborted();
+    const ref = observers[0];
+
+    if (o.max) {
+      const m = o.max;
+      o.log(`  max load: keeping ${m.backlog} txs queued, ${m.warmupMs / 1000} s warm-up + ${m.windowMs / 1000} s window`);
+      await driver.runBacklog(m.backlog, () => ref.includedTxs, Date.now() + m.warmupMs);
+      check();
+      const cpu0 = cpuOf(d);
+      const bench0 = process.cpuUsage();
+      const w0 = Date.now();
+      await driver.runBacklog(m.backlog, () => ref.includedTxs, w0 + m.windowMs);
+      const w1 = Date.now();
+      check();
+      const cpu = diff(cpu0, cpuOf(d));
+      const benchCpu = process.cpuUsage(bench0);
+      const mem = d.nodes.map((n) => processMemory(n.pid).peakRssBytes);
+      const inc = ref.includedBetween(w0, w1);
+      result.max = {
+        txPerSecond: perSecond(inc.txs, w1 - w0),
+        windowMs: w1 - w0,
+        includedTxs: inc.txs,
+        batches: inc.batches,
+        perNode: observers.map((ob, i) => {
+          const here = ob.includedBetween(w0, w1).txs;
+          return { cpuSeconds: cpu[i], cpuSecondsPer1kTx: ratio(cpu[i], here / 1000), peakRssBytes: mem[i] };
+        }),
+        benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
+        driver: { ...driver.stats },
+      };
+      o.log(
+        `  max load: ${Math.round(result.max.txPerSecond ?? 0)} tx/s (${inc.txs} txs in ${inc.batches} batches), ` +
+          `CPU s/1k tx per node ${result.max.perNode.map((p) => p.cpuSecondsPer1kTx?.toFixed(3) ?? "?").join(" ")}, ` +
+          `peak RSS MB ${mem.map((b) => (b === null ? "?" : Math.round(b / 2 ** 20))).join(" ")}`,
+      );
+      if (driver.stats.exhausted) o.log("  note: the pre-signed pool ran out during the max-load window");
+      // let the queue drain before the steady load
+      await driver.settle();
+      const drainUntil = Date.now() + 8_000;
+      while (Date.now() < drainUntil && ref.includedTxs < driver.submitted) await ref.nextEvent(500);
+    }
+
+    if (o.steady) {
+      const s = o.steady;
+      o.log(`  steady load: ${s.rate} tx/s, ${s.warmupMs / 1000} s warm-up + ${s.windowMs / 1000} s window`);
+      await driver.runRate(s.rate, Date.now() + s.warmupMs);
+      check();
+      for (const ob of observers) ob.trackHashes = true;
+      driver.trackSendTimes = true;
+      const cpu0 = cpuOf(d);
+      const w0 = Date.now();
+      await driver.runRate(s.rate, w0 + s.windowMs);
+      const w1 = Date.now();
+      driver.trackSendTimes = false;
+      // keep the load on while the last txs of the window are included
+      await driver.runRate(s.rate, Date.now() + s.tailMs);
+      check();
+      const cpu = diff(cpu0, cpuOf(d));
+      for (const ob of observers) ob.trackHashes = false;
+      const all: number[] = [];
+      const perNode = observers.map((ob, i) => {
+        const lat: number[] = [];
+        let notSeen = 0;
+        for (const [hash, sentAt] of driver.sendTimes) {
+          const seen = ob.txSeenAt.get(hash);
+          if (seen === undefined) notSeen++;
+          else lat.push(seen - sentAt);
+        }
+        all.push(...lat);
+        const here = ob.includedBetween(w0, w1).txs;
+        return { latency: summarize(lat), notSeen, cpuSecondsPer1kTx: ratio(cpu[i], here / 1000) };
+      });
+      const inc = ref.includedBetween(w0, w1);
+      result.steady = {
+        rate: s.rate,
+        txPerSecond: perSecond(inc.txs, w1 - w0),
+        windowMs: w1 - w0,
+        perNode,
+        latency: summarize(all),
+        driver: { ...driver.stats },
+      };
+      o.log(
+        `  steady load: ${Math.round(result.steady.txPerSecond ?? 0)} tx/s included; latency p50/p99 ms per node ` +
+          perNode.map((p) => `${Math.round(p.latency.p50)}/${Math.round(p.latency.p99)}`).join(" ") +
+          `; CPU s/1k tx ${perNode.map((p) => p.cpuSecondsPer1kTx?.toFixed(3) ?? "?").join(" ")}`,
+      );
+    }
+
+    if (o.failover && o.nodes > 1) {
+      result.failover = await runFailover(d, observers, driver, seqIndex, { ...o, failover: o.failover });
+      check();
+    }
+    o.signal?.removeEventListener("abort", onAbort);
+    return result;
+  } catch (e) {
+    failed = true;
+    throw new Error(`${o.name}: ${(e as Error).message}${devnet ? ` (node logs in ${dir})` : ""}`);
+  } finally {
+    driverRef.d?.stop();
+    for (const ob of observers) ob.close();
+    await driverRef.d?.settle();
+    await devnet?.stop();
+    if (!failed && !o.keepDir) rmSync(dir, { recursive: true, force: true });
+    else if (o.keepDir) o.log(`  node logs kept in ${dir}`);
+  }
+}
+
+async function runFailover(
+  d: Devnet,
+  observers: NodeObserver[],
+  driver: LoadDriver,
+  seqIndex: (number | null)[],
+  o: ClusterPhaseOptions & { failover: { rate: number; timeoutMs: number } },
+): Promise<FailoverResult> {
+  const cfg = d.genesis.config;
+  const url0 = d.nodes[0].apiUrl;
+  const load = driver.runRate(o.failover.rate, Date.now() + o.failover.timeoutMs + 30_000);
+  try {
+    const st = await getJson<StatusJson>(`${url0}/status`);
+    const leaderOf = new Map<number, number>();
+    const addSchedule = async (url: string, epoch: number) => {
+      try {
+        const s = await getJson<{ slots: { slot: number; leader: number }[] }>(`${url}/schedule?epoch=${epoch}`);
+        for (const x of s.slots) leaderOf.set(x.slot, x.leader);
+      } catch {
+        // the node's head state does not know that epoch: the count below stays partial
+      }
+    };
+    await addSchedule(url0, st.epoch);
+    await addSchedule(url0, st.epoch + 1);
+    // the first slot at least 1.5 slots ahead that some node leads
+    let killSlot = st.slot + 2;
+    while (!leaderOf.has(killSlot) || !seqIndex.includes(leaderOf.get(killSlot)!)) killSlot++;
+    const killedSequencer = leaderOf.get(killSlot)!;
+    const k = seqIndex.indexOf(killedSequencer);
+    const survivor = observers.find((_, i) => i !== k)!;
+    const survivorUrl = survivor.apiUrl;
+    const killAt = slotStartTime(cfg, killSlot) - cfg.slotMs / 2;
+    o.log(`  failover: SIGKILL node${k + 1} (sequencer ${killedSequencer}) half a slot before slot ${killSlot}, which it leads`);
+    await sleep(Math.max(0, killAt - Date.now()));
+    const tKill = Date.now();
+    d.nodes[k].kill("SIGKILL");
+    driver.markDown(k);
+    const deadline = tKill + o.failover.timeoutMs;
+
+    let next = survivor.batches.find((b) => b.at > tKill && b.slot >= killSlot);
+    while (!next && Date.now() < deadline && !o.signal?.aborted) {
+      await survivor.nextEvent(200);
+      next = survivor.batches.find((b) => b.at > tKill && b.slot >= killSlot);
+    }
+    let ejected = survivor.ejections.find((e) => e.sequencer === killedSequencer && e.at > tKill);
+    while (!ejected && Date.now() < deadline && !o.signal?.aborted) {
+      await survivor.nextEvent(200);
+      ejected = survivor.ejections.find((e) => e.sequencer === killedSequencer && e.at > tKill);
+    }
+    let deadSlots: number | null = null;
+    if (ejected) {
+      const now = await getJson<StatusJson>(`${survivorUrl}/status`);
+      await addSchedule(survivorUrl, now.epoch);
+      await addSchedule(survivorUrl, now.epoch + 1);
+      deadSlots = 0;
+      for (let s = killSlot; s <= ejected.slot; s++) {
+        const leader = leaderOf.get(s);
+        if (leader === undefined) {
+          deadSlots = null;
+          break;
+        }
+        if (leader === killedSequencer) deadSlots++;
+      }
+    }
+    const r: FailoverResult = {
+      slotMs: cfg.slotMs,
+      missesToEject: cfg.missesToEject,
+      killedNode: k + 1,
+      killedSequencer,
+      killSlot,
+      nextBatchMs: next ? next.at - tKill : null,
+      nextBatchSlot: next?.slot ?? null,
+      ejectionMs: ejected ? ejected.at - tKill : null,
+      ejectionSlot: ejected?.slot ?? null,
+      deadLeaderSlotsToEjection: deadSlots,
+    };
+    o.log(
+      `  failover: next batch ${r.nextBatchMs ?? "never"} ms after the kill (slot ${r.nextBatchSlot}), ` +
+        `ejected after ${r.ejectionMs ?? "never"} ms (slot ${r.ejectionSlot}, ${deadSlots ?? "?"} of its slots)`,
+    );
+    return r;
+  } finally {
+    driver.stop();
+    await load;
+  }
+}
