@@ -40,14 +40,18 @@ export function formatStatus(s: FullStatus, seqs: SequencerInfo[], schedules: Sc
 
   const current = schedules.find((x) => x.epoch === s.epoch);
   const upcoming = schedules.flatMap((x) => x.slots).filter((x) => x.slot > s.slot);
-  const nextOf = (i: number) => upcoming.filter((x) => x.leader === i).map((x) => x.slot);
+  // an ejected or exited sequencer keeps its place in the schedule, but its slots go to the fallbacks
+  const active = (i: number) => seqs.find((q) => q.index === i)?.status === "active";
+  const nextOf = (i: number) => (active(i) ? upcoming.filter((x) => x.leader === i).map((x) => x.slot) : []);
   const me = s.node?.sequencerIndex ?? null;
   if (s.node?.multiaddrs?.length) lines.push(`p2p        ${s.node.multiaddrs.join(" ")}  (a bootstrap address for others)`);
   if (s.node) {
     if (me === null) lines.push(`this node  full node (no staked sequencer key)  peer ${short(s.node.peerId)}`);
     else {
       const mine = nextOf(me);
-      lines.push(`this node  sequencer #${me}  next slots: ${mine.length ? mine.join(", ") : `none in epochs ${schedules.map((x) => x.epoch).join(", ") || "?"}`}`);
+      const st = seqs.find((q) => q.index === me)?.status ?? "?";
+      const why = st === "active" ? `none in epochs ${schedules.map((x) => x.epoch).join(", ") || "?"}` : `none (${st}: its slots go to the fallbacks)`;
+      lines.push(`this node  sequencer #${me}  next slots: ${mine.length ? mine.join(", ") : why}`);
     }
   }
 

@@ -159,7 +159,8 @@ function renderCommittee(cur) {
     if (!m) continue;
     for (const x of m.values()) {
       if (e === epoch) { inCommittee.add(x.leader); x.fallbacks.forEach((f) => inCommittee.add(f)); }
-      if (x.slot > cur && !nextSlot.has(x.leader)) nextSlot.set(x.leader, x.slot);
+      const leaderActive = st.sequencers.find((q) => q.index === x.leader)?.status === "active";
+      if (x.slot > cur && leaderActive && !nextSlot.has(x.leader)) nextSlot.set(x.leader, x.slot);
     }
   }
   const slotsThisEpoch = (i) => (sched ? [...sched.values()].filter((x) => x.leader === i).length : 0);
