@@ -216,7 +216,8 @@ export function settingFlags(): Record<string, FlagSpec> {
     config: { type: "string", valueName: "file", help: "config file, .toml or .json (also BATON_CONFIG)" },
   };
   for (const s of SETTINGS) {
-    const dflt = s.default === undefined ? " (required)" : s.boolean ? "" : ` [default: ${Array.isArray(s.default) ? s.default.join(",") || '""' : String(s.default)}]`;
+    const shown = Array.isArray(s.default) ? s.default.join(",") || "none" : String(s.default);
+    const dflt = s.default === undefined ? " (required)" : s.boolean || s.default === null ? "" : ` [default: ${shown}]`;
     flags[s.flag] = s.boolean
       ? { type: "boolean", help: `${s.help} (env ${s.env})` }
       : { type: "string", valueName: s.valueName, help: `${s.help}${dflt} (env ${s.env})` };
