@@ -1,1 +1,2 @@
 export * from "./txService.js";
+export * from "./txGossip.js";
