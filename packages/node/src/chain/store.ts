@@ -19,6 +19,10 @@ const META_GENESIS = "genesisRoot";
 const META_HEAD = "headRoot";
 const META_CONFIRMED = "confirmedRoot";
 const META_SNAPSHOT = "snapshotRoot";
+const META_SCHEMA = "schemaVersion";
+/** Bump when the encoding of anything stored changes: an old data dir is then refused with a clear error. */
+export const STORE_SCHEMA_VERSION = 1;
+const schemaBytes = () => new TextEncoder().encode(String(STORE_SCHEMA_VERSION));
 
 export interface PersistImport {
   batch: SignedBatch;
@@ -46,6 +50,7 @@ export class ChainStore {
     const stored = await this.db.meta.get(META_GENESIS);
     if (!stored) {
       await this.db.writeAtomic([
+        this.db.meta.putOp(META_SCHEMA, schemaBytes()),
         this.db.batches.putOp(this.genesisRoot, genesisBatch),
         this.db.canonical.putOp(0, this.genesisRoot),
         this.db.states.putOp(this.genesisRoot, genesisState),
@@ -56,6 +61,13 @@ export class ChainStore {
       ]);
       this.snapshotEpoch = 0;
       return { batch: genesisBatch, state: genesisState };
+    }
+    const schema = await this.db.meta.get(META_SCHEMA);
+    const version = schema ? new TextDecoder().decode(schema) : "none";
+    if (version !== String(STORE_SCHEMA_VERSION)) {
+      throw new Error(
+        `the data dir was written by an incompatible version of baton (store schema ${version}, this node uses ${STORE_SCHEMA_VERSION}); start with a fresh --data-dir`,
+      );
     }
     if (toHex(stored) !== toHex(this.genesisRoot)) {
       throw new Error(
