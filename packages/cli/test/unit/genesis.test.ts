@@ -52,7 +52,7 @@ gen("flags reach the config", () => {
 
 const badFlags: [string[], RegExp][] = [
   [["--sequencers", "0"], /^--sequencers: expected an integer in \[1, 1024\]/],
-  [["--sequencers", "2", "--mechanism", "auction"], /^--mechanism: expected one of pos, poa, got "auction"$/],
+  [["--sequencers", "2", "--mechanism", "pow"], /^--mechanism: expected one of pos, poa, auction, dpos, performance, got "pow"$/],
   [["--sequencers", "2", "--stake", "1e5"], /^--stake: expected an integer amount/],
   [["--sequencers", "2", "--genesis-time", "soon"], /^--genesis-time: expected unix time in ms/],
 ];

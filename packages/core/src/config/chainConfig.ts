@@ -3,10 +3,17 @@
  * presets, validated at creation: a bad value names the field and the expected form.
  */
 import { ConfigError } from "../errors.js";
+import {
+  MECHANISM_NAMES,
+  parseMechanismParams,
+  type MechanismName,
+  type MechanismParams,
+} from "../mechanism/params.js";
 import { MAX_PAYLOAD_BYTES, MAX_TXS_PER_BATCH } from "../types/ssz.js";
+import { intField, parseAmount } from "./fields.js";
+import { parseGovernance, type GovernanceConfig } from "./governance.js";
 
-export type MechanismName = "pos" | "poa";
-export const MECHANISM_NAMES: readonly MechanismName[] = ["pos", "poa"];
+export { MECHANISM_NAMES, parseAmount, type MechanismName };
 
 export interface ChainConfig {
   chainId: number;
@@ -30,9 +37,21 @@ export interface ChainConfig {
   /** how far (ms) a batch may be ahead of the local clock and still be accepted */
   clockDisparityMs: number;
   mechanism: MechanismName;
+  /** the mechanism's own parameters (mechanism/params.ts), defaults filled in */
+  mechanismParams: MechanismParams;
+  governance: GovernanceConfig;
 }
 
-export const devnetPreset: Omit<ChainConfig, "genesisTime"> = {
+/** A preset: everything but genesisTime; mechanism params default per mechanism. */
+export type ChainConfigPreset = Omit<ChainConfig, "genesisTime" | "mechanismParams" | "governance">;
+/** What createChainConfig takes: params as JSON (amounts may be strings) or typed. */
+export type ChainConfigInput = Partial<Omit<ChainConfig, "mechanismParams" | "governance">> & {
+  genesisTime: number;
+  mechanismParams?: unknown;
+  governance?: unknown;
+};
+
+export const devnetPreset: ChainConfigPreset = {
   chainId: 31337,
   slotMs: 500,
   slotsPerEpoch: 16,
@@ -48,33 +67,18 @@ export const devnetPreset: Omit<ChainConfig, "genesisTime"> = {
   mechanism: "pos",
 };
 
-export const testPreset: Omit<ChainConfig, "genesisTime"> = {
+export const testPreset: ChainConfigPreset = {
   ...devnetPreset,
   chainId: 1,
   slotMs: 1000,
   slotsPerEpoch: 8,
 };
 
-function intField(v: unknown, field: string, min: number, max: number): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min || v > max) {
-    throw new ConfigError(field, `an integer in [${min}, ${max}]`, v);
-  }
-  return v;
-}
-
-/** Accepts a bigint, a safe integer number, or a decimal string. */
-export function parseAmount(v: unknown, field: string, min = 0n): bigint {
-  let out: bigint | undefined;
-  if (typeof v === "bigint") out = v;
-  else if (typeof v === "number" && Number.isSafeInteger(v)) out = BigInt(v);
-  else if (typeof v === "string" && /^[0-9]{1,20}$/.test(v)) out = BigInt(v);
-  if (out === undefined || out < min || out >= 1n << 64n) {
-    throw new ConfigError(field, `an amount: a non-negative integer (number or decimal string) >= ${min} and < 2^64`, v);
-  }
-  return out;
-}
-
-export function validateChainConfig(c: ChainConfig): ChainConfig {
+/**
+ * Validates every field and returns the config with mechanism params (defaults filled in) and
+ * governance parsed. Idempotent: a validated config validates to an equal one.
+ */
+export function validateChainConfig(c: ChainConfig | (ChainConfigPreset & ChainConfigInput)): ChainConfig {
   intField(c.chainId, "chainId", 1, 2 ** 32 - 1);
   intField(c.genesisTime, "genesisTime", 0, 2 ** 52);
   intField(c.slotMs, "slotMs", 50, 600_000);
@@ -91,14 +95,15 @@ export function validateChainConfig(c: ChainConfig): ChainConfig {
   if (!MECHANISM_NAMES.includes(c.mechanism)) {
     throw new ConfigError("mechanism", `one of ${MECHANISM_NAMES.join(", ")}`, c.mechanism);
   }
-  return c;
+  return {
+    ...c,
+    mechanismParams: parseMechanismParams(c.mechanism, c.mechanismParams, c.slotsPerEpoch),
+    governance: parseGovernance(c.governance),
+  };
 }
 
 /** Fills defaults from a preset and validates. */
-export function createChainConfig(
-  partial: Partial<ChainConfig> & { genesisTime: number },
-  preset: Omit<ChainConfig, "genesisTime"> = devnetPreset,
-): ChainConfig {
+export function createChainConfig(partial: ChainConfigInput, preset: ChainConfigPreset = devnetPreset): ChainConfig {
   return validateChainConfig({ ...preset, ...partial });
 }
 

@@ -4,18 +4,27 @@
  * and what was expected.
  */
 import { ConfigError } from "../errors.js";
-import { fromHex, toHex } from "../crypto/hex.js";
+import { toHex } from "../crypto/hex.js";
 import { sha256, uint64Bytes } from "../crypto/hash.js";
-import { SequencerStatus } from "../types/enums.js";
 import * as ssz from "../types/ssz.js";
 import { headerRoot, stateRoot, txRoot } from "../types/encoding.js";
 import { computeEpochCommittee } from "../schedule/committee.js";
+import { mechanismParamsToJson } from "../mechanism/params.js";
+import { effectiveStake, minStakeOf } from "../mechanism/stake.js";
+import { newSequencer } from "../transition/sequencer.js";
 import { devnetPreset, parseAmount, validateChainConfig, type ChainConfig, type MechanismName } from "./chainConfig.js";
+import { hexField, isObject } from "./fields.js";
+import { governanceToJson } from "./governance.js";
+import { parseSequencerExtras, sequencerExtrasToJson } from "./genesisExtras.js";
 
 export interface GenesisSequencer {
   pubkey: Uint8Array; // BLS, 48 bytes
   account: Uint8Array; // ed25519, 32 bytes
   stake: bigint;
+  /** pos: stake in the non-native tokens, in mechanismParams.tokens order from token 1 */
+  tokenStakes?: bigint[];
+  /** dpos: commission, basis points */
+  commissionBps?: number;
 }
 export interface GenesisAccount {
   pubkey: Uint8Array;
@@ -43,19 +52,7 @@ const CONFIG_KEYS = [
   "clockDisparityMs",
   "mechanism",
 ] as const;
-const TOP_KEYS = new Set<string>([...CONFIG_KEYS, "sequencers", "accounts"]);
-
-function hexField(v: unknown, field: string, len: number): Uint8Array {
-  try {
-    return fromHex(v as string, len);
-  } catch {
-    throw new ConfigError(field, `0x-prefixed hex of ${len} bytes`, v);
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+const TOP_KEYS = new Set<string>([...CONFIG_KEYS, "mechanismParams", "governance", "sequencers", "accounts"]);
 
 /** Parses and validates a genesis object (already JSON.parsed). */
 export function parseGenesis(json: unknown): Genesis {
@@ -80,6 +77,8 @@ export function parseGenesis(json: unknown): Genesis {
     maxPayloadBytes: c.maxPayloadBytes as number,
     clockDisparityMs: c.clockDisparityMs as number,
     mechanism: c.mechanism as MechanismName,
+    mechanismParams: json.mechanismParams,
+    governance: json.governance,
   });
 
   if (!Array.isArray(json.sequencers) || json.sequencers.length === 0) {
@@ -89,13 +88,20 @@ export function parseGenesis(json: unknown): Genesis {
   const sequencers = json.sequencers.map((s: unknown, i: number): GenesisSequencer => {
     const f = `sequencers[${i}]`;
     if (!isObject(s)) throw new ConfigError(f, "an object {pubkey, account, stake}", s);
+    for (const k of Object.keys(s)) {
+      if (!["pubkey", "account", "stake", "stakes", "commissionBps"].includes(k)) throw new ConfigError(`${f}.${k}`, "no such sequencer field", s[k]);
+    }
     const pubkey = hexField(s.pubkey, `${f}.pubkey`, 48);
     const id = toHex(pubkey);
     if (seen.has(id)) throw new ConfigError(`${f}.pubkey`, "a pubkey not already used by another sequencer", s.pubkey);
     seen.add(id);
     const stake = parseAmount(s.stake, `${f}.stake`);
-    if (stake < config.minStake) throw new ConfigError(`${f}.stake`, `at least minStake (${config.minStake})`, s.stake);
-    return { pubkey, account: hexField(s.account, `${f}.account`, 32), stake };
+    const extras = parseSequencerExtras(s, f, config);
+    const min = minStakeOf(config);
+    if (effectiveStake({ stake, tokenStakes: extras.tokenStakes ?? [] }, config) < min) {
+      throw new ConfigError(`${f}.stake`, config.mechanism === "poa" ? `at least the bond (${min})` : `at least minStake (${min})`, s.stake);
+    }
+    return { pubkey, account: hexField(s.account, `${f}.account`, 32), stake, ...extras };
   });
   const accountsJson = json.accounts ?? [];
   if (!Array.isArray(accountsJson)) throw new ConfigError("accounts", "an array of {pubkey, balance}", accountsJson);
@@ -117,7 +123,14 @@ export function genesisToJson(g: Genesis): Record<string, unknown> {
   const c = g.config;
   return {
     ...Object.fromEntries(CONFIG_KEYS.map((k) => [k, typeof c[k] === "bigint" ? c[k].toString() : c[k]])),
-    sequencers: g.sequencers.map((s) => ({ pubkey: toHex(s.pubkey), account: toHex(s.account), stake: s.stake.toString() })),
+    mechanismParams: mechanismParamsToJson(c.mechanismParams),
+    ...(c.governance.keys.length > 0 ? { governance: governanceToJson(c.governance) } : {}),
+    sequencers: g.sequencers.map((s) => ({
+      pubkey: toHex(s.pubkey),
+      account: toHex(s.account),
+      stake: s.stake.toString(),
+      ...sequencerExtrasToJson(s, c),
+    })),
     accounts: g.accounts.map((a) => ({ pubkey: toHex(a.pubkey), balance: a.balance.toString() })),
   };
 }
@@ -133,23 +146,19 @@ export function createGenesisState(g: Genesis): ssz.State {
     height: 0,
     epoch: 0,
     randaoMix: genesisRandaoMix(g.config),
-    currentCommittee: { epoch: 0, seed: new Uint8Array(32), members: [] },
-    nextCommittee: { epoch: 1, seed: new Uint8Array(32), members: [] },
-    sequencers: g.sequencers.map((s) => ({
-      pubkey: s.pubkey,
-      account: s.account,
-      stake: s.stake,
-      status: SequencerStatus.active,
-      produced: 0,
-      misses: 0,
-      consecutiveMisses: 0,
-      ejectedEpoch: 0,
-      rejoinEpoch: 0,
-      slashed: false,
-    })),
+    currentCommittee: { epoch: 0, seed: new Uint8Array(32), members: [], equalShares: false },
+    nextCommittee: { epoch: 1, seed: new Uint8Array(32), members: [], equalShares: false },
+    sequencers: g.sequencers.map((s) => newSequencer(g.config, { ...s, epoch: null })),
     accounts: g.accounts.map((a) => ({ pubkey: a.pubkey, balance: a.balance, nonce: 0 })),
     treasury: 0n,
     burned: 0n,
+    leaked: 0n,
+    issued: 0n,
+    governanceNonce: 0,
+    epochTxs: 0,
+    txVolume: 0,
+    bids: [],
+    delegations: [],
   };
   state.currentCommittee = computeEpochCommittee(state, g.config, 0);
   state.nextCommittee = computeEpochCommittee(state, g.config, 1);

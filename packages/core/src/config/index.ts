@@ -1,2 +1,3 @@
 export * from "./chainConfig.js";
 export * from "./genesis.js";
+export * from "./governance.js";

@@ -1,15 +1,17 @@
-import { SequencerStatus } from "../types/enums.js";
+import { TxKind } from "../types/enums.js";
+import { stakedCandidates } from "./eligible.js";
+import { minStakeOf } from "./stake.js";
 import type { Mechanism } from "./types.js";
 
-/** Proof of authority: every authority (sequencer not exited, bond >= minStake) has weight 1. */
+/**
+ * Proof of authority: every authority (a candidate whose stake covers the bond,
+ * mechanismParams.bond, 0 = none) has weight 1. Genesis lists the authorities; governance
+ * adds them (admit tx) and removes them (evict tx); a stake tx cannot make a new one.
+ */
 export const poaMechanism: Mechanism = {
   name: "poa",
+  txKinds: [TxKind.admit],
   weights(state, config) {
-    const out = [];
-    for (let i = 0; i < state.sequencers.length; i++) {
-      const s = state.sequencers[i];
-      if (s.status !== SequencerStatus.exited && s.stake >= config.minStake) out.push({ index: i, weight: 1n });
-    }
-    return out;
+    return stakedCandidates(state.sequencers, config, minStakeOf(config)).map((c) => ({ index: c.index, weight: 1n }));
   },
 };

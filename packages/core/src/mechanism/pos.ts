@@ -1,15 +1,15 @@
-import { SequencerStatus } from "../types/enums.js";
+import { stakedCandidates } from "./eligible.js";
+import { minStakeOf } from "./stake.js";
 import type { Mechanism } from "./types.js";
 
-/** Proof of stake: weight = stake, for every sequencer not exited with at least minStake. */
+/**
+ * Proof of stake: weight = committed stake (several stake tokens, each with a genesis weight:
+ * see stake.ts), for every candidate with at least minStake.
+ */
 export const posMechanism: Mechanism = {
   name: "pos",
+  txKinds: [],
   weights(state, config) {
-    const out = [];
-    for (let i = 0; i < state.sequencers.length; i++) {
-      const s = state.sequencers[i];
-      if (s.status !== SequencerStatus.exited && s.stake >= config.minStake) out.push({ index: i, weight: s.stake });
-    }
-    return out;
+    return stakedCandidates(state.sequencers, config, minStakeOf(config)).map((c) => ({ index: c.index, weight: c.stake }));
   },
 };

@@ -1,5 +1,8 @@
 import type { ChainConfig } from "../config/chainConfig.js";
+import type { StateDraft } from "../transition/draft.js";
+import type { TxKind } from "../types/enums.js";
 import type { State } from "../types/ssz.js";
+import type { MechanismName } from "./params.js";
 
 export interface WeightedSequencer {
   index: number;
@@ -11,6 +14,19 @@ export interface WeightedSequencer {
  * eligible for a committee. Pure and deterministic: every node computes the same weights.
  */
 export interface Mechanism {
-  readonly name: string;
-  weights(state: State, config: ChainConfig): WeightedSequencer[];
+  readonly name: MechanismName;
+  /**
+   * The weights for the committee of `epoch`, from the state at the transition into
+   * epoch - 1 (one epoch of lookahead; see transition/epoch.ts).
+   */
+  weights(state: State, config: ChainConfig, epoch: number): WeightedSequencer[];
+  /**
+   * The mechanism's part of the transition into `epoch` (auction settlement, dpos rewards,
+   * performance scores), after leak and rejoins, before the committees. The sequencers'
+   * produced/missed counters since the last transition are `produced - lastProduced` and
+   * `misses - lastMisses`.
+   */
+  processEpoch?(draft: StateDraft, config: ChainConfig, epoch: number): void;
+  /** The tx kinds of this mechanism, beyond those every mechanism takes. */
+  readonly txKinds: readonly TxKind[];
 }

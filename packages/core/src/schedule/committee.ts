@@ -99,11 +99,17 @@ export function selectCommittee(
  * the state's randaoMix. If the mechanism finds nobody eligible (every stake below
  * minStake, say), every sequencer not exited is eligible with weight 1: the chain must not
  * halt for want of a leader. With no such sequencer at all, the committee is empty.
+ *
+ * A sampled committee (0 < committeeSize < eligible) shares its slots equally
+ * (equalShares): its members were already drawn in proportion to weight, and sharing the
+ * slots by weight as well would count stake twice (expected slots ~ weight², favouring the
+ * largest stakers). Its members keep their weights for fork choice. A committee of every
+ * eligible sequencer (committeeSize 0, or at least the eligible count) shares slots by weight.
  */
 export function computeEpochCommittee(state: State, config: ChainConfig, epoch: number): EpochCommittee {
   const seed = computeCommitteeSeed(state.randaoMix, epoch);
   let weights = getMechanism(config.mechanism)
-    .weights(state, config)
+    .weights(state, config, epoch)
     .filter((w) => w.weight > 0n);
   if (weights.length === 0) {
     weights = [];
@@ -111,5 +117,6 @@ export function computeEpochCommittee(state: State, config: ChainConfig, epoch: 
       if (state.sequencers[index].status !== SequencerStatus.exited) weights.push({ index, weight: 1n });
     }
   }
-  return { epoch, seed, members: selectCommittee(weights, seed, config.committeeSize) };
+  const sampled = config.committeeSize > 0 && config.committeeSize < weights.length;
+  return { epoch, seed, members: selectCommittee(weights, seed, config.committeeSize), equalShares: sampled };
 }

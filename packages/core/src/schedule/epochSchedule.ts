@@ -37,11 +37,15 @@ const scheduleCache = new Map<string, EpochSchedule>();
  * committee objects and replace them, never write into them (transition/draft.ts): a
  * committee mutated in place after its schedule was computed would get a stale schedule.
  */
-const byCommittee = new WeakMap<EpochCommittee, { slotsPerEpoch: number; epoch: number; seed: Uint8Array; members: unknown; schedule: EpochSchedule }>();
+const byCommittee = new WeakMap<
+  EpochCommittee,
+  { slotsPerEpoch: number; epoch: number; seed: Uint8Array; members: unknown; equalShares: boolean; schedule: EpochSchedule }
+>();
 
 /**
  * The schedule of `committee.epoch`. Member k (in index order) leads shares[k] slots
- * (computeSlotShares, ties broken with the seed); that list of leaders is permuted with
+ * (computeSlotShares by weight, or by weight 1 each if committee.equalShares; ties broken
+ * with the seed); that list of leaders is permuted with
  * the seed, so slot epoch × slotsPerEpoch + j is led by
  * leaders[shuffleList(slotsPerEpoch, seed)[j]]. Its fallback order is the other members
  * (index order) permuted by shuffleList(members - 1, sha256(seed ‖ uint64(slot))).
@@ -55,11 +59,19 @@ export function computeEpochSchedule(committee: EpochCommittee, slotsPerEpoch: n
   }
   if (committee.members.length === 0) throw new ScheduleError({ code: ScheduleErrorCode.NO_COMMITTEE, epoch: committee.epoch });
   const { epoch, seed, members } = committee;
+  const equalShares = committee.equalShares === true;
   const known = byCommittee.get(committee);
-  if (known && known.slotsPerEpoch === slotsPerEpoch && known.epoch === epoch && known.seed === seed && known.members === members) {
+  if (
+    known &&
+    known.slotsPerEpoch === slotsPerEpoch &&
+    known.epoch === epoch &&
+    known.seed === seed &&
+    known.members === members &&
+    known.equalShares === equalShares
+  ) {
     return known.schedule;
   }
-  const key = `${epoch}:${toHex(seed)}:${slotsPerEpoch}:${membersDigest(members)}`;
+  const key = `${epoch}:${toHex(seed)}:${slotsPerEpoch}:${equalShares ? "equal" : "weighted"}:${membersDigest(members)}`;
   let schedule = scheduleCache.get(key);
   if (schedule !== undefined) {
     scheduleCache.delete(key); // refresh: the least recently used goes first
@@ -68,7 +80,7 @@ export function computeEpochSchedule(committee: EpochCommittee, slotsPerEpoch: n
     if (scheduleCache.size >= SCHEDULE_CACHE_SIZE) scheduleCache.delete(scheduleCache.keys().next().value as string);
   }
   scheduleCache.set(key, schedule);
-  byCommittee.set(committee, { slotsPerEpoch, epoch, seed, members, schedule });
+  byCommittee.set(committee, { slotsPerEpoch, epoch, seed, members, equalShares, schedule });
   return schedule;
 }
 
@@ -76,7 +88,8 @@ function buildEpochSchedule(committee: EpochCommittee, slotsPerEpoch: number): E
   const epoch = committee.epoch;
   const seed = Uint8Array.from(committee.seed);
   const members = [...committee.members].sort((a, b) => a.index - b.index);
-  const shares = computeSlotShares(members, slotsPerEpoch, seed);
+  const shareWeights = committee.equalShares === true ? members.map((m) => ({ index: m.index, weight: 1n })) : members;
+  const shares = computeSlotShares(shareWeights, slotsPerEpoch, seed);
   const leaders: number[] = [];
   members.forEach((m, k) => {
     for (let s = 0; s < shares[k]; s++) leaders.push(m.index);

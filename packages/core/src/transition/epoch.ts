@@ -1,6 +1,9 @@
 /**
  * The epoch transition: runs once per epoch, before the first slot of the epoch is
- * processed, in order (a) leak, (b) rejoin, (c) committees.
+ * processed, in order (a) leak, (b) rejoin, (c) the mechanism's part (mechanismEpoch.ts:
+ * auction settlement, dpos rewards, performance scores), (d) committees: the next
+ * committee becomes current, members that still owe a restake pay the deadline penalty
+ * (penalties.ts), then the new next committee is computed.
  *
  * Committee timing (DESIGN.md "The schedule"): the transition into epoch E computes the
  * committee of E+1 from the state as it is at the end of E-1 (after this transition's leak
@@ -9,9 +12,12 @@
  * in the committee computed at the next transition, i.e. the committee of epoch e+2.
  */
 import type { ChainConfig } from "../config/chainConfig.js";
+import { effectiveStake, minStakeOf, reduceTokenStakes } from "../mechanism/stake.js";
 import { computeEpochCommittee } from "../schedule/index.js";
 import { SequencerStatus } from "../types/enums.js";
 import type { StateDraft } from "./draft.js";
+import { processMechanismEpoch } from "./mechanismEpoch.js";
+import { processRestakeDeadlines } from "./penalties.js";
 
 const BPS = 10_000n;
 
@@ -36,27 +42,36 @@ export function processEpochs(draft: StateDraft, config: ChainConfig, toEpoch: n
 export function processEpoch(draft: StateDraft, config: ChainConfig, epoch: number): void {
   processLeak(draft, config, epoch);
   processRejoins(draft, epoch);
+  processMechanismEpoch(draft, config, epoch);
   const state = draft.state;
   state.epoch = epoch;
   // The committee of `epoch` was fixed at the previous transition; recompute only if the
   // state skipped it (a state not made by processEpochs).
   state.currentCommittee =
     state.nextCommittee.epoch === epoch ? state.nextCommittee : computeEpochCommittee(state, config, epoch);
+  processRestakeDeadlines(draft, config);
   state.nextCommittee = computeEpochCommittee(state, config, epoch + 1);
 }
 
-/** (a) Every ejected sequencer leaks; below minStake it is exited. The leak is burned. */
+/**
+ * (a) Every ejected sequencer leaks (token stakes by the same rate); below the minimum
+ * (minStake; under poa the bond) it is exited. The leak is burned.
+ */
 function processLeak(draft: StateDraft, config: ChainConfig, epoch: number): void {
   const sequencers = draft.state.sequencers;
+  const min = minStakeOf(config);
   for (let i = 0; i < sequencers.length; i++) {
     const s = sequencers[i];
     if (s.status !== SequencerStatus.ejected) continue;
-    const loss = computeLeak(s.stake, config.leakRateBps, epoch - s.ejectedEpoch);
-    if (loss === 0n && s.stake >= config.minStake) continue;
+    const epochsEjected = epoch - s.ejectedEpoch;
+    const loss = computeLeak(s.stake, config.leakRateBps, epochsEjected);
+    if (loss === 0n && s.tokenStakes.length === 0 && effectiveStake(s, config) >= min) continue;
     const seq = draft.sequencer(i);
     seq.stake -= loss;
+    if (seq.tokenStakes.length > 0) seq.tokenStakes = reduceTokenStakes(seq.tokenStakes, BigInt(config.leakRateBps) * BigInt(epochsEjected));
     draft.state.burned += loss;
-    if (seq.stake < config.minStake) {
+    draft.state.leaked += loss;
+    if (effectiveStake(seq, config) < min) {
       seq.status = SequencerStatus.exited;
       seq.rejoinEpoch = 0; // a pending rejoin dies with the exit
     }

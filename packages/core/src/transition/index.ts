@@ -8,6 +8,8 @@
  *   buildBatch(parent, config, args)         the producer's side: a signed batch that applyBatch accepts
  *   make*Tx                                  signed tx builders
  *   computeStateRoot(state)                  = stateRoot(state), with the account tree cached
+ *   make{Evict,Admit,Bid,Reveal,Delegate,Undelegate,Commission}Tx   the mechanisms' txs
+ *   applyUnsignedBatch / processSlotsUnsigned                        the simulator's entry points
  */
 export { applyBatch, type ApplyBatchOptions } from "./batch.js";
 export { buildBatch, type BuildBatchArgs, type BuiltBatch } from "./build.js";
@@ -18,3 +20,18 @@ export { makeRejoinTx, makeSlashTx, makeStakeTx, makeTx, makeUnstakeTx, makeUser
 export { computeStateRoot } from "./stateRoot.js";
 export { txRootFromHashes } from "./merkle.js";
 export { findAccountIndex, findSequencerIndex } from "./accounts.js";
+export {
+  makeAdmitTx,
+  makeBidTx,
+  makeCommissionTx,
+  makeDelegateTx,
+  makeEvictTx,
+  makeRevealTx,
+  makeUndelegateTx,
+  type GovernanceSigners,
+} from "./makeMechanismTx.js";
+export { auctionPhase, bidCommitment } from "./auctionTxs.js";
+export { findDelegation } from "./delegationTxs.js";
+export { governanceSigningRoot, signGovernanceAction, type GovernanceAction } from "./governance.js";
+export { newSequencer, SCORE_ONE_PPM } from "./sequencer.js";
+export { applyUnsignedBatch, processSlotsUnsigned, type UnsignedBatch, type UnsignedBatchResult } from "./simulate.js";

@@ -42,9 +42,9 @@ export function makeStakeTx(
 export function makeUnstakeTx(
   chainId: number,
   key: Ed25519Keypair,
-  fields: TxFields & { sequencerIndex: number; amount: bigint },
+  fields: TxFields & { sequencerIndex: number; amount: bigint; restake?: boolean },
 ): Tx {
-  const payload = UnstakePayload.serialize({ sequencerIndex: fields.sequencerIndex, amount: fields.amount });
+  const payload = UnstakePayload.serialize({ sequencerIndex: fields.sequencerIndex, amount: fields.amount, restake: fields.restake ?? false });
   return makeTx(chainId, key, { nonce: fields.nonce, fee: fields.fee, kind: TxKind.unstake, payload });
 }
 

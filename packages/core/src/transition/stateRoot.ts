@@ -36,6 +36,15 @@ export function sealAccountsArray(child: readonly Account[], dirty: ReadonlySet<
   if (link) link.dirty = dirty;
 }
 
+/**
+ * For callers that never compute roots (the simulator): drops the link from `accounts` to its
+ * parent array, so a long run of states does not keep every ancestor's accounts alive. Its
+ * root, if asked for later, is computed in full.
+ */
+export function forgetAccountsLineage(accounts: readonly Account[]): void {
+  lineage.delete(accounts);
+}
+
 function accountRoot(account: Account): Uint8Array {
   let root = accountRootCache.get(account);
   if (root === undefined) {

@@ -34,7 +34,7 @@ export interface TxEffect {
   system: SystemTxEffect | null;
 }
 
-const KNOWN_KINDS = new Set<number>([TxKind.user, TxKind.stake, TxKind.unstake, TxKind.rejoin, TxKind.slash]);
+const KNOWN_KINDS = new Set<number>(Object.values(TxKind).filter((k): k is number => typeof k === "number"));
 
 /** All checks of a tx against `state`; throws TxError. Cheap checks first, signatures last. */
 export function checkTx(state: State, tx: Tx, config: ChainConfig, verifySignature = true): TxEffect {
@@ -90,6 +90,7 @@ function executeTx(draft: StateDraft, tx: Tx, effect: TxEffect, proposerIndex: n
   sender.nonce += 1;
   sender.balance -= tx.body.fee;
   if (effect.system) applySystemTx(draft, effect.system, effect.senderIndex, config);
+  else draft.state.epochTxs += 1; // user tx volume (the performance mechanism's bond grows with it)
   creditFee(draft, proposerIndex, tx.body.fee);
 }
 

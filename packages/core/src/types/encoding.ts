@@ -41,6 +41,12 @@ export const decodeStakePayload = (b: Uint8Array) => decodeCanonical(ssz.StakePa
 export const decodeUnstakePayload = (b: Uint8Array) => decodeCanonical(ssz.UnstakePayload, b, "UnstakePayload", 64);
 export const decodeRejoinPayload = (b: Uint8Array) => decodeCanonical(ssz.RejoinPayload, b, "RejoinPayload", 64);
 export const decodeSlashPayload = (b: Uint8Array) => decodeCanonical(ssz.SlashPayload, b, "SlashPayload", 2048);
+export const decodeEvictPayload = (b: Uint8Array) => decodeCanonical(ssz.EvictPayload, b, "EvictPayload", 2048);
+export const decodeAdmitPayload = (b: Uint8Array) => decodeCanonical(ssz.AdmitPayload, b, "AdmitPayload", 2048);
+export const decodeBidCommitPayload = (b: Uint8Array) => decodeCanonical(ssz.BidCommitPayload, b, "BidCommitPayload", 128);
+export const decodeBidRevealPayload = (b: Uint8Array) => decodeCanonical(ssz.BidRevealPayload, b, "BidRevealPayload", 128);
+export const decodeDelegationPayload = (b: Uint8Array) => decodeCanonical(ssz.DelegationPayload, b, "DelegationPayload", 64);
+export const decodeCommissionPayload = (b: Uint8Array) => decodeCanonical(ssz.CommissionPayload, b, "CommissionPayload", 64);
 
 export const encodeTx = (tx: ssz.Tx): Uint8Array => ssz.Tx.serialize(tx);
 export const encodeTxBundle = (txs: ssz.Tx[]): Uint8Array => ssz.TxBundle.serialize(txs);

@@ -5,6 +5,14 @@ export enum TxKind {
   unstake = 2,
   rejoin = 3,
   slash = 4,
+  // mechanisms (mechanism/, transition/governance.ts, auctionTxs.ts, delegationTxs.ts)
+  evict = 5,
+  admit = 6,
+  bid = 7,
+  reveal = 8,
+  delegate = 9,
+  undelegate = 10,
+  commission = 11,
 }
 
 export const TX_KIND_NAMES: Record<number, string> = {
@@ -13,7 +21,21 @@ export const TX_KIND_NAMES: Record<number, string> = {
   [TxKind.unstake]: "unstake",
   [TxKind.rejoin]: "rejoin",
   [TxKind.slash]: "slash",
+  [TxKind.evict]: "evict",
+  [TxKind.admit]: "admit",
+  [TxKind.bid]: "bid",
+  [TxKind.reveal]: "reveal",
+  [TxKind.delegate]: "delegate",
+  [TxKind.undelegate]: "undelegate",
+  [TxKind.commission]: "commission",
 };
+
+/** Bid.status. Part of the state encoding: never renumber. */
+export enum BidStatus {
+  committed = 0,
+  revealed = 1,
+  won = 2,
+}
 
 /** Sequencer status. Values are part of the state encoding: never renumber. */
 export enum SequencerStatus {
@@ -31,4 +53,6 @@ export enum DomainType {
   randao = 2,
   tx = 3,
   proofOfPossession = 4,
+  governanceEvict = 5,
+  governanceAdmit = 6,
 }

@@ -15,6 +15,16 @@ export type {
   RejoinPayload,
   SlashPayload,
   StatusMessage,
+  Bid,
+  Delegation,
+  EvictAction,
+  EvictPayload,
+  AdmitAction,
+  AdmitPayload,
+  BidCommitPayload,
+  BidRevealPayload,
+  DelegationPayload,
+  CommissionPayload,
 } from "./ssz.js";
 export * from "./enums.js";
 export * from "./encoding.js";

@@ -7,6 +7,7 @@ import {
   ByteListType,
   ByteVectorType,
   ContainerType,
+  ListBasicType,
   ListCompositeType,
   UintBigintType,
   UintNumberType,
@@ -22,6 +23,11 @@ export const MAX_PAYLOAD_BYTES = 2048;
 export const MAX_TXS_PER_BATCH = 4096;
 export const MAX_SEQUENCERS = 1 << 16;
 export const MAX_ACCOUNTS = 1 << 24;
+/** Stake tokens of `pos` (token 0 is the native token); the others are held in Sequencer.tokenStakes. */
+export const MAX_STAKE_TOKENS = 8;
+export const MAX_GOVERNANCE_KEYS = 16;
+export const MAX_BIDS = 1 << 16;
+export const MAX_DELEGATIONS = 1 << 20;
 
 export const Uint8 = new UintNumberType(1);
 export const Uint32 = new UintNumberType(4);
@@ -96,12 +102,42 @@ export const StakePayload = new ContainerType(
   },
   { typeName: "StakePayload" },
 );
-export const UnstakePayload = new ContainerType({ sequencerIndex: Uint32, amount: Amount }, { typeName: "UnstakePayload" });
+/** restake: a temporary withdrawal while out of the committee, owed back before the next scheduled epoch. */
+export const UnstakePayload = new ContainerType(
+  { sequencerIndex: Uint32, amount: Amount, restake: Bool },
+  { typeName: "UnstakePayload" },
+);
 export const RejoinPayload = new ContainerType({ sequencerIndex: Uint32 }, { typeName: "RejoinPayload" });
 export const SlashPayload = new ContainerType(
   { header1: SignedBatchHeader, header2: SignedBatchHeader },
   { typeName: "SlashPayload" },
 );
+
+// governance (an m-of-n set of ed25519 keys in genesis) signs actions; anyone may submit them
+export const GovernanceSignature = new ContainerType({ signer: Uint8, signature: Bytes64 }, { typeName: "GovernanceSignature" });
+export const GovernanceSignatures = new ListCompositeType(GovernanceSignature, MAX_GOVERNANCE_KEYS);
+export const EvictAction = new ContainerType(
+  { sequencerIndex: Uint32, penaltyBps: Uint32, nonce: Uint64 },
+  { typeName: "EvictAction" },
+);
+export const EvictPayload = new ContainerType({ action: EvictAction, signatures: GovernanceSignatures }, { typeName: "EvictPayload" });
+export const AdmitAction = new ContainerType({ pubkey: Bytes48, account: Bytes32, nonce: Uint64 }, { typeName: "AdmitAction" });
+export const AdmitPayload = new ContainerType(
+  { action: AdmitAction, proofOfPossession: Bytes96, signatures: GovernanceSignatures },
+  { typeName: "AdmitPayload" },
+);
+// auction: a sealed bid is a commitment (with a deposit) and later its reveal
+export const BidCommitPayload = new ContainerType(
+  { sequencerIndex: Uint32, epoch: Uint64, commitment: Bytes32, deposit: Amount },
+  { typeName: "BidCommitPayload" },
+);
+export const BidRevealPayload = new ContainerType(
+  { sequencerIndex: Uint32, epoch: Uint64, amount: Amount, salt: Bytes32 },
+  { typeName: "BidRevealPayload" },
+);
+// dpos: delegate and undelegate share a payload
+export const DelegationPayload = new ContainerType({ sequencerIndex: Uint32, amount: Amount }, { typeName: "DelegationPayload" });
+export const CommissionPayload = new ContainerType({ sequencerIndex: Uint32, commissionBps: Uint32 }, { typeName: "CommissionPayload" });
 
 // ---- state ----
 export const Sequencer = new ContainerType(
@@ -116,6 +152,17 @@ export const Sequencer = new ContainerType(
     ejectedEpoch: Uint64, // epoch of the ejection (valid while ejected)
     rejoinEpoch: Uint64, // 0 = none; else the epoch at which it turns active again
     slashed: Bool,
+    // ---- mechanisms (see mechanism/) ----
+    tokenStakes: new ListBasicType(Amount, MAX_STAKE_TOKENS - 1), // pos: stake in tokens 1.. (token 0 is `stake`)
+    delegated: Amount, // dpos: total delegated to it (not unbonding)
+    commissionBps: Uint32, // dpos: its share of the rewards before the split
+    score: Uint32, // performance: EMA of its produced share, parts per million
+    probationUntil: Uint64, // performance: on probation (score capped) before this epoch; 0 for genesis sequencers
+    lastProduced: Uint64, // `produced` at the last epoch transition
+    lastMisses: Uint64, // `misses` at the last epoch transition
+    restakeOwed: Amount, // withdrawn with restake=true, owed back before its next scheduled epoch
+    bondLockedUntil: Uint64, // auction: its bond stays until this epoch (dispute period)
+    evicted: Bool, // removed by governance: never again with this key
   },
   { typeName: "Sequencer" },
 );
@@ -125,6 +172,32 @@ export const Account = new ContainerType(
   { typeName: "Account" },
 );
 
+/** A sealed bid for `epoch`; amount is known once revealed. */
+export const Bid = new ContainerType(
+  {
+    sequencerIndex: Uint32,
+    epoch: Uint64,
+    commitment: Bytes32,
+    deposit: Amount, // escrowed from the bidder's balance at commit
+    amount: Amount,
+    status: Uint8, // BidStatus
+    price: Amount, // what a winner paid
+  },
+  { typeName: "Bid" },
+);
+
+export const Delegation = new ContainerType(
+  {
+    delegator: Bytes32, // ed25519 account
+    sequencerIndex: Uint32,
+    amount: Amount, // earning rewards
+    pending: Amount, // delegated this epoch: weighed at once, earns from the next epoch
+    unbonding: Amount, // undelegated, paid back at releaseEpoch (slashable until then)
+    releaseEpoch: Uint64,
+  },
+  { typeName: "Delegation" },
+);
+
 export const CommitteeMember = new ContainerType({ index: Uint32, weight: Amount }, { typeName: "CommitteeMember" });
 /** The committee of one epoch, fixed two epochs ahead (at the end of epoch e-2). */
 export const EpochCommittee = new ContainerType(
@@ -132,6 +205,8 @@ export const EpochCommittee = new ContainerType(
     epoch: Uint64,
     seed: Bytes32,
     members: new ListCompositeType(CommitteeMember, MAX_SEQUENCERS),
+    /** a sampled committee (committeeSize < eligible) shares its slots equally: see schedule/committee.ts */
+    equalShares: Bool,
   },
   { typeName: "EpochCommittee" },
 );
@@ -149,6 +224,14 @@ export const ChainState = new ContainerType(
     accounts: new ListCompositeType(Account, MAX_ACCOUNTS),
     treasury: Amount,
     burned: Amount, // leaked and slashed stake
+    // ---- mechanisms ----
+    leaked: Amount, // the leaked part of `burned`
+    issued: Amount, // dpos rewards minted
+    governanceNonce: Uint64, // the nonce the next governance action must sign
+    epochTxs: Uint64, // user txs included in the current epoch
+    txVolume: Uint64, // EMA of user txs per epoch (performance bond)
+    bids: new ListCompositeType(Bid, MAX_BIDS),
+    delegations: new ListCompositeType(Delegation, MAX_DELEGATIONS),
   },
   { typeName: "State" },
 );
@@ -163,6 +246,17 @@ export type UnstakePayload = ValueOf<typeof UnstakePayload>;
 export type RejoinPayload = ValueOf<typeof RejoinPayload>;
 export type SlashPayload = ValueOf<typeof SlashPayload>;
 export type Sequencer = ValueOf<typeof Sequencer>;
+export type Bid = ValueOf<typeof Bid>;
+export type Delegation = ValueOf<typeof Delegation>;
+export type GovernanceSignature = ValueOf<typeof GovernanceSignature>;
+export type EvictAction = ValueOf<typeof EvictAction>;
+export type EvictPayload = ValueOf<typeof EvictPayload>;
+export type AdmitAction = ValueOf<typeof AdmitAction>;
+export type AdmitPayload = ValueOf<typeof AdmitPayload>;
+export type BidCommitPayload = ValueOf<typeof BidCommitPayload>;
+export type BidRevealPayload = ValueOf<typeof BidRevealPayload>;
+export type DelegationPayload = ValueOf<typeof DelegationPayload>;
+export type CommissionPayload = ValueOf<typeof CommissionPayload>;
 export type Account = ValueOf<typeof Account>;
 export type CommitteeMember = ValueOf<typeof CommitteeMember>;
 export type EpochCommittee = ValueOf<typeof EpochCommittee>;

@@ -90,7 +90,7 @@ const cases: Case[] = [
     code: TxErrorCode.INSUFFICIENT_BALANCE,
     tx: (c) => makeStakeTx(id, c.users[0], { nonce: 0, fee: 1n, amount: 1_000_000n, blsKey: blsKey("new") }),
   },
-  { name: "unknown kind", code: TxErrorCode.BAD_KIND, tx: (c) => signTx(id, body(c, { kind: 9 }), c.users[0]) },
+  { name: "unknown kind", code: TxErrorCode.BAD_KIND, tx: (c) => signTx(id, body(c, { kind: 99 }), c.users[0]) },
   { name: "garbage stake payload", code: TxErrorCode.BAD_PAYLOAD, tx: (c) => signTx(id, body(c, { kind: TxKind.stake }), c.users[0]) },
   { name: "garbage slash payload", code: TxErrorCode.BAD_PAYLOAD, tx: (c) => signTx(id, body(c, { kind: TxKind.slash }), c.users[0]) },
 ];

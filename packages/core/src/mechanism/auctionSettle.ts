@@ -1,0 +1,60 @@
+/**
+ * Settles the sealed-bid auction for `target` (at the transition into target - 1):
+ * - a bid never revealed: its deposit is refunded minus unrevealedPenaltyBps (to the treasury),
+ *   so a bidder cannot commit many bids and reveal only the convenient one for free;
+ * - a revealed bid whose sequencer can no longer lead (exited, bond gone): refunded;
+ * - the others, highest first (ties: the earlier commitment), the top k win. The price rule:
+ *   `first`, a winner pays its bid; `second`, it pays the next bid down, or the reserve price
+ *   below the last one (k = 1: a Vickrey auction, like Arbitrum's express lane; k > 1: the
+ *   generalized second price of search ads). The price goes to the treasury, the rest of the
+ *   deposit back to the bidder, and the winner's bond is locked until target + disputeEpochs;
+ * - losers are refunded in full.
+ * Winning bids stay in the state until their epoch is over (committee weights); the rest go.
+ */
+import type { ChainConfig } from "../config/chainConfig.js";
+import { creditAccount } from "../transition/credit.js";
+import type { StateDraft } from "../transition/draft.js";
+import { retainBids, writableBid } from "../transition/lists.js";
+import { BidStatus } from "../types/enums.js";
+import { auctionBond } from "./auction.js";
+import { isCandidate } from "./eligible.js";
+import { paramsOf } from "./params.js";
+
+const BPS = 10_000n;
+
+export function settleAuction(draft: StateDraft, config: ChainConfig, target: number): void {
+  const p = paramsOf(config, "auction");
+  const bond = auctionBond(config);
+  const state = draft.state;
+  const refund = (k: number, amount: bigint) => creditAccount(draft, state.sequencers[state.bids[k].sequencerIndex].account, amount);
+  const valid: number[] = [];
+  state.bids.forEach((b, k) => {
+    if (b.epoch !== target) return;
+    if (b.status === BidStatus.committed) {
+      const penalty = (b.deposit * BigInt(p.unrevealedPenaltyBps)) / BPS;
+      state.treasury += penalty;
+      refund(k, b.deposit - penalty);
+      return;
+    }
+    const seq = state.sequencers[b.sequencerIndex];
+    if (b.status === BidStatus.revealed && isCandidate(seq) && seq.stake >= bond) valid.push(k);
+    else refund(k, b.deposit);
+  });
+  valid.sort((a, b) => (state.bids[b].amount > state.bids[a].amount ? 1 : state.bids[b].amount < state.bids[a].amount ? -1 : a - b));
+  valid.forEach((k, rank) => {
+    const b = state.bids[k];
+    if (rank >= p.winners) return refund(k, b.deposit);
+    const next = rank + 1 < valid.length ? state.bids[valid[rank + 1]].amount : p.reservePrice;
+    const price = p.priceRule === "first" ? b.amount : next > p.reservePrice ? next : p.reservePrice;
+    state.treasury += price;
+    refund(k, b.deposit - price);
+    const won = writableBid(draft, k);
+    won.status = BidStatus.won;
+    won.price = price;
+    const seq = draft.sequencer(b.sequencerIndex);
+    const until = target + p.disputeEpochs;
+    if (seq.bondLockedUntil < until) seq.bondLockedUntil = until;
+  });
+  // keep: winners whose epoch has not passed, and bids for later epochs
+  retainBids(draft, (b) => b.epoch > target || (b.status === BidStatus.won && b.epoch >= target - 1));
+}

@@ -1,0 +1,89 @@
+/**
+ * Auction txs (mechanism/auction.ts). During epoch e, for epoch e+2, by the sequencer's account:
+ * - bid {sequencerIndex, epoch, commitment, deposit}: in the commit phase (slots of the epoch
+ *   before revealOffset); the sequencer holds the bond; one bid per sequencer and epoch;
+ *   deposit >= reservePrice is escrowed from the sender's balance (its size hides the bid
+ *   only as far as the bidder over-deposits).
+ * - reveal {sequencerIndex, epoch, amount, salt}: in the reveal phase (the rest of the epoch);
+ *   commitment = bidCommitment(chainId, sequencerIndex, epoch, amount, salt); reservePrice <=
+ *   amount <= deposit (a bid that cannot pay is refused: it stays sealed, and pays the
+ *   unrevealed penalty at settlement).
+ */
+import { computeEpoch, epochStartSlot, type ChainConfig } from "../config/chainConfig.js";
+import { sha256, uint64Bytes } from "../crypto/hash.js";
+import { bytesEqual } from "../crypto/hex.js";
+import { auctionBond } from "../mechanism/auction.js";
+import { isCandidate } from "../mechanism/eligible.js";
+import { paramsOf } from "../mechanism/params.js";
+import { decodeBidCommitPayload, decodeBidRevealPayload } from "../types/encoding.js";
+import { BidStatus } from "../types/enums.js";
+import type { Account, State, Tx } from "../types/ssz.js";
+import type { StateDraft } from "./draft.js";
+import { ownBids, writableBid } from "./lists.js";
+import { decodePayload, notAllowed, requireBalance, sequencerOf } from "./txChecks.js";
+
+const BID_DOMAIN = new TextEncoder().encode("baton bid");
+
+/** sha256("baton bid" ‖ uint64 chainId ‖ uint64 sequencerIndex ‖ uint64 epoch ‖ uint64 amount ‖ salt). */
+export function bidCommitment(chainId: number, sequencerIndex: number, epoch: number, amount: bigint, salt: Uint8Array): Uint8Array {
+  return sha256(BID_DOMAIN, uint64Bytes(chainId), uint64Bytes(sequencerIndex), uint64Bytes(epoch), uint64Bytes(amount), salt);
+}
+
+/** Where the next batch's slot sits in the auction: its epoch and whether reveals are open. */
+export function auctionPhase(state: State, config: ChainConfig): { epoch: number; target: number; revealing: boolean } {
+  const slot = state.slot + 1;
+  const epoch = computeEpoch(config, slot);
+  const revealing = slot - epochStartSlot(config, epoch) >= paramsOf(config, "auction").revealOffset;
+  return { epoch, target: epoch + 2, revealing };
+}
+
+export function checkBid(state: State, tx: Tx, sender: Account, config: ChainConfig) {
+  const p = decodePayload(decodeBidCommitPayload, tx.body.payload);
+  const seq = sequencerOf(state, p.sequencerIndex, sender);
+  if (!isCandidate(seq)) throw notAllowed(`sequencer ${p.sequencerIndex} has exited`);
+  if (seq.stake < auctionBond(config)) throw notAllowed(`stake ${seq.stake} below the bond ${auctionBond(config)}`);
+  const phase = auctionPhase(state, config);
+  if (p.epoch !== phase.target) throw notAllowed(`bids in epoch ${phase.epoch} are for epoch ${phase.target}, not ${p.epoch}`);
+  if (phase.revealing) throw notAllowed(`the commit phase of epoch ${phase.epoch} is over`);
+  if (state.bids.some((b) => b.sequencerIndex === p.sequencerIndex && b.epoch === p.epoch)) {
+    throw notAllowed(`sequencer ${p.sequencerIndex} has bid for epoch ${p.epoch} already`);
+  }
+  const reserve = paramsOf(config, "auction").reservePrice;
+  if (p.deposit === 0n || p.deposit < reserve) throw notAllowed(`deposit ${p.deposit} below the reserve price ${reserve} (or 0)`);
+  requireBalance(sender, tx.body.fee, p.deposit);
+  return (draft: StateDraft, senderIndex: number): void => {
+    draft.account(senderIndex).balance -= p.deposit;
+    ownBids(draft).push({
+      sequencerIndex: p.sequencerIndex,
+      epoch: p.epoch,
+      commitment: p.commitment,
+      deposit: p.deposit,
+      amount: 0n,
+      status: BidStatus.committed,
+      price: 0n,
+    });
+  };
+}
+
+export function checkReveal(state: State, tx: Tx, sender: Account, config: ChainConfig) {
+  const p = decodePayload(decodeBidRevealPayload, tx.body.payload);
+  sequencerOf(state, p.sequencerIndex, sender);
+  const phase = auctionPhase(state, config);
+  if (p.epoch !== phase.target || !phase.revealing) {
+    throw notAllowed(`reveals for epoch ${p.epoch} are open in the second part of epoch ${p.epoch - 2} only`);
+  }
+  const k = state.bids.findIndex((b) => b.sequencerIndex === p.sequencerIndex && b.epoch === p.epoch && b.status === BidStatus.committed);
+  if (k < 0) throw notAllowed(`no sealed bid of sequencer ${p.sequencerIndex} for epoch ${p.epoch}`);
+  const bid = state.bids[k];
+  if (!bytesEqual(bidCommitment(config.chainId, p.sequencerIndex, p.epoch, p.amount, p.salt), bid.commitment)) {
+    throw notAllowed("amount and salt do not match the commitment");
+  }
+  const reserve = paramsOf(config, "auction").reservePrice;
+  if (p.amount === 0n || p.amount < reserve) throw notAllowed(`bid ${p.amount} below the reserve price ${reserve} (or 0)`);
+  if (p.amount > bid.deposit) throw notAllowed(`bid ${p.amount} exceeds its deposit ${bid.deposit}: it cannot pay`);
+  return (draft: StateDraft): void => {
+    const w = writableBid(draft, k);
+    w.amount = p.amount;
+    w.status = BidStatus.revealed;
+  };
+}

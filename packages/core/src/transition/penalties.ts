@@ -1,0 +1,68 @@
+/**
+ * Taking stake away: slashing and governance penalties (a share of everything staked on the
+ * sequencer, delegations included) and the restake deadline. All of it is burned; `burned`
+ * and `leaked` count native units (token stakes shrink by the same share).
+ */
+import type { ChainConfig } from "../config/chainConfig.js";
+import { effectiveStake, minStakeOf, reduceTokenStakes } from "../mechanism/stake.js";
+import { SequencerStatus } from "../types/enums.js";
+import type { StateDraft } from "./draft.js";
+import { writableDelegation } from "./lists.js";
+
+const BPS = 10_000n;
+
+/** Burns `bps` of sequencer `index`'s stake, token stakes and delegations (active and unbonding). */
+export function burnShare(draft: StateDraft, index: number, bps: number): bigint {
+  const b = BigInt(bps);
+  const seq = draft.sequencer(index);
+  const loss = (seq.stake * b) / BPS;
+  seq.stake -= loss;
+  if (seq.tokenStakes.length > 0) seq.tokenStakes = reduceTokenStakes(seq.tokenStakes, b);
+  draft.state.burned += loss;
+  const list = draft.state.delegations;
+  let delegatedLoss = 0n;
+  for (let k = 0; k < list.length; k++) {
+    const d = list[k];
+    if (d.sequencerIndex !== index || (d.amount === 0n && d.pending === 0n && d.unbonding === 0n)) continue;
+    const w = writableDelegation(draft, k);
+    const active = (w.amount * b) / BPS;
+    const pending = (w.pending * b) / BPS;
+    const unbonding = (w.unbonding * b) / BPS;
+    w.amount -= active;
+    w.pending -= pending;
+    w.unbonding -= unbonding;
+    delegatedLoss += active + pending;
+    draft.state.burned += active + pending + unbonding;
+  }
+  seq.delegated -= delegatedLoss;
+  return loss;
+}
+
+/** Exits sequencer `index` if its effective stake fell below the chain's minimum. */
+export function exitIfBelowMinimum(draft: StateDraft, index: number, config: ChainConfig): void {
+  const s = draft.state.sequencers[index];
+  if (s.status === SequencerStatus.exited || effectiveStake(s, config) >= minStakeOf(config)) return;
+  const seq = draft.sequencer(index);
+  seq.status = SequencerStatus.exited;
+  seq.rejoinEpoch = 0;
+}
+
+/**
+ * The restake deadline: a member of the (new) current committee that still owes stake it
+ * withdrew with restake=true loses as much again from its stake (leaked), and owes nothing
+ * more; below the minimum it is exited. Runs when the committee of the epoch takes over,
+ * which is the deadline: it knew one epoch ahead (the committee is fixed a full epoch early).
+ */
+export function processRestakeDeadlines(draft: StateDraft, config: ChainConfig): void {
+  for (const m of draft.state.currentCommittee.members) {
+    const s = draft.state.sequencers[m.index];
+    if (s === undefined || s.restakeOwed === 0n) continue;
+    const seq = draft.sequencer(m.index);
+    const loss = seq.restakeOwed < seq.stake ? seq.restakeOwed : seq.stake;
+    seq.stake -= loss;
+    seq.restakeOwed = 0n;
+    draft.state.burned += loss;
+    draft.state.leaked += loss;
+    exitIfBelowMinimum(draft, m.index, config);
+  }
+}
