@@ -40,8 +40,8 @@ if (!existsSync(CHROMIUM)) {
       assert.unreachable(`${CHROMIUM} not found: apt-get install -y chromium (or set BATON_CHROMIUM)`);
     });
   } else {
+    // no test registered (not test.skip: the test runner's count would go wrong): a clear line instead
     console.log(`    [browser] SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium; BATON_REQUIRE_BROWSER=1 makes this a failure)`);
-    test.skip("dashboard in chromium (no browser)", () => {});
   }
   test.run();
 } else {
