@@ -22,7 +22,7 @@ export function reportStateChanges(
     if (!b) continue;
     const newMisses = a.misses - b.misses;
     if (newMisses > 0) {
-      metrics?.chain.misses.inc(newMisses);
+      metrics?.chain.misses.inc({ sequencer: String(i) }, newMisses);
       logger.info({ sequencer: i, misses: newMisses, consecutive: a.consecutiveMisses, slot }, "miss recorded");
       emit(ChainEvent.miss, { sequencer: i, misses: newMisses, slot });
     }
