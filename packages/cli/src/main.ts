@@ -7,6 +7,7 @@ import { devnetCommand } from "./commands/devnet.js";
 import { genesisCommand } from "./commands/genesis.js";
 import { configShow } from "./commands/config.js";
 import { keysImport, keysList, keysNew } from "./commands/keys.js";
+import { simCommand } from "./commands/sim.js";
 import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
 import { txExit, txRejoin, txSend, txStake, txUnstake } from "./commands/tx.js";
@@ -22,6 +23,7 @@ export const COMMANDS: Record<string, Command | Record<string, Command>> = {
   status: statusCommand,
   chaos: chaosCommand,
   bench: benchCommand,
+  sim: simCommand,
 };
 
 const isCommand = (c: Command | Record<string, Command>): c is Command => "spec" in c && "run" in c;

@@ -18,6 +18,7 @@ import {
   uint64Bytes,
   type Ed25519Keypair,
   type Genesis,
+  type MechanismName,
 } from "@baton/core";
 import { keysFromSeeds, saveKeyFile, type KeyFile } from "./bridge.js";
 import { GENESIS_FILE, MANIFEST_FILE, nodeLayout, type Ports } from "./layout.js";
@@ -36,6 +37,10 @@ export interface DevnetParams {
   loadAccounts: number;
   /** 32 bytes; derives every key */
   seed: Uint8Array;
+  /** the selection mechanism (default pos), its params and the governance key set, as genesis takes them */
+  mechanism?: MechanismName;
+  mechanismParams?: unknown;
+  governance?: { threshold: number; keys: Uint8Array[] };
 }
 
 export const defaultDevnetParams = {
@@ -96,6 +101,8 @@ export async function generateDevnet(p: DevnetParams): Promise<GeneratedDevnet> 
     slotMs: p.slotMs,
     slotsPerEpoch: p.slotsPerEpoch,
     missesToEject: p.missesToEject,
+    ...(p.mechanism ? { mechanism: p.mechanism, mechanismParams: p.mechanismParams } : {}),
+    ...(p.governance ? { governance: p.governance } : {}),
   });
   const genesis: Genesis = {
     config,

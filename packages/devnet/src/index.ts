@@ -20,3 +20,4 @@ export { nodeLayout, dialAddr, MANIFEST_FILE, GENESIS_FILE, KEY_FILE, PEER_KEY_F
 export type { NodeLayout, Ports } from "./layout.js";
 export * as chaos from "./chaos/index.js";
 export * as bench from "./bench/index.js";
+export * as sim from "./sim/index.js";

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { readdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import type { Genesis } from "@baton/core";
+import type { Genesis, MechanismName } from "@baton/core";
 import { defaultDevnetParams, generateDevnet, readDevnet, writeDevnet } from "./generate.js";
 import { dialAddr, GENESIS_FILE, MANIFEST_FILE, nodeLayout } from "./layout.js";
 import { LoadGenerator, type LoadApi } from "./load.js";
@@ -36,6 +36,10 @@ export interface DevnetOptions {
   log?: (line: string) => void;
   /** for the load generator in tests */
   loadApi?: LoadApi;
+  /** new devnets only: the selection mechanism (default pos), its params, governance keys */
+  mechanism?: MechanismName;
+  mechanismParams?: unknown;
+  governance?: { threshold: number; keys: Uint8Array[] };
 }
 
 export const defaultDevnetOptions = {
@@ -98,6 +102,7 @@ async function prepareDir(dir: string, o: typeof defaultDevnetOptions & DevnetOp
       ["slot-ms", g.slotMs, o.slotMs],
       ["slots-per-epoch", g.slotsPerEpoch, o.slotsPerEpoch],
       ["misses-to-eject", g.missesToEject, o.missesToEject],
+      ["mechanism", g.mechanism, o.mechanism ?? g.mechanism],
     ].filter(([, had, want]) => had !== want);
     for (const [flag, had] of ignored) log(`note: reusing ${dir} (genesis ${flag} ${had}); pass --fresh to change it`);
     return { created: false, genesis: existing.genesis, peerIds: existing.manifest.peerIds, loadAccounts: existing.loadAccounts };
@@ -120,6 +125,9 @@ async function prepareDir(dir: string, o: typeof defaultDevnetOptions & DevnetOp
     loadAccounts: o.loadAccounts,
     genesisTime: Date.now() + o.genesisDelayMs,
     seed: o.seed ?? new Uint8Array(randomBytes(32)),
+    mechanism: o.mechanism,
+    mechanismParams: o.mechanismParams,
+    governance: o.governance,
   });
   await writeDevnet(dir, gen, o);
   return { created: true, genesis: gen.genesis, peerIds: gen.manifest.peerIds, loadAccounts: gen.loadAccounts };

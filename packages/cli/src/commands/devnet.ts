@@ -1,5 +1,6 @@
 /** `baton devnet`: flags → DevnetOptions for @baton/devnet's launcher, plus Ctrl-C handling. */
-import { bool, int, oneOf, str, type CommandSpec, type FlagValues } from "../args.js";
+import { MECHANISM_NAMES } from "@baton/core";
+import { bool, int, oneOf, str, UsageError, type CommandSpec, type FlagValues } from "../args.js";
 import type { Command } from "../command.js";
 import { onStopSignal } from "../signals.js";
 import { LOG_LEVELS } from "./start.js";
@@ -18,6 +19,8 @@ const spec: CommandSpec = {
     "base-api-port": { type: "string", valueName: "port", help: "node i serves its API on base+i", default: "7000" },
     "base-p2p-port": { type: "string", valueName: "port", help: "node i listens for p2p on base+i", default: "9000" },
     "log-level": { type: "string", valueName: "level", help: "node log level; logs in <dir>/node<i>/node.log", default: "info" },
+    mechanism: { type: "string", valueName: MECHANISM_NAMES.join("|"), help: "leader selection mechanism (new devnets only) [default: pos]" },
+    "mechanism-params": { type: "string", valueName: "json", help: 'its genesis mechanismParams, e.g. \'{"winners":2}\' (new devnets only)' },
   },
   notes: ["Ctrl-C stops the load and every node (SIGTERM, SIGKILL after 5 s)."],
 };
@@ -36,7 +39,17 @@ export function devnetOptionsFromFlags(values: FlagValues) {
     baseApiPort: int(values, "base-api-port", 1, 65535 - nodes),
     baseP2pPort: int(values, "base-p2p-port", 1, 65535 - nodes),
     logLevel: oneOf(values, "log-level", LOG_LEVELS),
+    ...(values.mechanism !== undefined ? { mechanism: oneOf(values, "mechanism", MECHANISM_NAMES) } : {}),
+    ...(values["mechanism-params"] !== undefined ? { mechanismParams: jsonFlag(values, "mechanism-params") } : {}),
   };
+}
+
+function jsonFlag(values: FlagValues, name: string): unknown {
+  try {
+    return JSON.parse(str(values, name)) as unknown;
+  } catch {
+    throw new UsageError(`--${name}: expected a JSON object, got ${JSON.stringify(values[name])}`);
+  }
 }
 
 export const devnetCommand: Command = {
@@ -53,10 +66,11 @@ export const devnetCommand: Command = {
         io.err(`baton devnet: ${e.message}`);
         return 1;
       }
+      if (e instanceof Error && e.name === "ConfigError") throw new UsageError(`--mechanism-params: ${e.message}`);
       throw e;
     }
     const g = devnet.genesis.config;
-    io.out(`devnet ${devnet.created ? "created" : "reused"}: ${devnet.dir} (chain ${g.chainId}, slot ${g.slotMs} ms, ${g.slotsPerEpoch} slots/epoch)`);
+    io.out(`devnet ${devnet.created ? "created" : "reused"}: ${devnet.dir} (chain ${g.chainId}, ${g.mechanism}, slot ${g.slotMs} ms, ${g.slotsPerEpoch} slots/epoch)`);
     const toGenesis = g.genesisTime - io.now();
     io.out(toGenesis > 0 ? `genesis in ${(toGenesis / 1000).toFixed(1)} s` : `genesis was ${new Date(g.genesisTime).toISOString()}`);
     for (const n of devnet.nodes) io.out(`node${n.index}  api ${n.apiUrl}  p2p ${n.listenAddr}  log ${n.logFile}`);

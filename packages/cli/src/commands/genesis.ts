@@ -8,6 +8,7 @@ import {
   MECHANISM_NAMES,
   parseGenesis,
   type ChainConfig,
+  type ChainConfigInput,
   type Ed25519Keypair,
   type Genesis,
   type MechanismName,
@@ -27,6 +28,7 @@ const spec: CommandSpec = {
     "misses-to-eject": { type: "string", valueName: "n", help: "consecutive misses that eject a sequencer", default: "3" },
     "committee-size": { type: "string", valueName: "n", help: "committee members per epoch (0 = all)", default: "0" },
     mechanism: { type: "string", valueName: MECHANISM_NAMES.join("|"), help: "leader selection mechanism", default: "pos" },
+    "mechanism-params": { type: "string", valueName: "json", help: 'the mechanism\'s genesis mechanismParams, e.g. \'{"winners":2,"priceRule":"first"}\'' },
     stake: { type: "string", valueName: "amount", help: "stake of each genesis sequencer", default: "100000" },
     "chain-id": { type: "string", valueName: "id", help: "chain id", default: "31337" },
     "genesis-time": { type: "string", valueName: "ms|+5s", help: "slot 0 start: unix ms, or a delay from now", default: "+10s" },
@@ -39,7 +41,7 @@ const spec: CommandSpec = {
 export interface GenesisParams {
   sequencers: number;
   accounts: number;
-  config: Partial<ChainConfig> & { genesisTime: number };
+  config: ChainConfigInput;
   stake: bigint;
   balance: bigint;
 }
@@ -58,8 +60,17 @@ export function genesisParamsFromFlags(values: FlagValues, now: number): Genesis
       missesToEject: int(values, "misses-to-eject", 1, 1 << 16),
       committeeSize: int(values, "committee-size", 0, 1 << 16),
       mechanism: oneOf(values, "mechanism", MECHANISM_NAMES) as MechanismName,
+      ...(values["mechanism-params"] !== undefined ? { mechanismParams: mechanismParamsFlag(values) } : {}),
     },
   };
+}
+
+function mechanismParamsFlag(values: FlagValues): unknown {
+  try {
+    return JSON.parse(str(values, "mechanism-params")) as unknown;
+  } catch {
+    throw new UsageError(`--mechanism-params: expected a JSON object, got ${JSON.stringify(values["mechanism-params"])}`);
+  }
 }
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());

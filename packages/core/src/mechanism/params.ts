@@ -55,6 +55,8 @@ export interface DposParams {
 export interface PerformanceParams {
   /** epochs (in which the sequencer led slots) for the score EMA to move halfway to its new level */
   halfLifeEpochs: number;
+  /** a missed slot weighs as much as this many produced ones in an epoch's sample */
+  missWeight: number;
   /** score of a newly admitted sequencer, and its cap while on probation */
   initialScorePpm: number;
   /** the score never falls below this, so a bad spell is not exile */
@@ -98,6 +100,7 @@ export function defaultMechanismParams(name: MechanismName, slotsPerEpoch: numbe
     case "performance":
       return {
         halfLifeEpochs: 8,
+        missWeight: 4,
         initialScorePpm: 500_000,
         floorScorePpm: 50_000,
         probationEpochs: 16,
@@ -150,6 +153,7 @@ export function parseMechanismParams(name: MechanismName, raw: unknown, slotsPer
       const floorScorePpm = int("floorScorePpm", 0, PPM);
       return {
         halfLifeEpochs: int("halfLifeEpochs", 1, 1 << 16),
+        missWeight: int("missWeight", 1, 1_000),
         initialScorePpm: int("initialScorePpm", floorScorePpm, PPM),
         floorScorePpm,
         probationEpochs: int("probationEpochs", 0, 1 << 16),

@@ -1,7 +1,9 @@
 /**
  * performance: weight = committed stake × score. The score (ppm) is an exponential moving
- * average of the share of its slots a sequencer produced, updated at every epoch transition
- * in which it had slots (produced + missed > 0), with a half-life of
+ * average of how well a sequencer led its slots, updated at every epoch transition in which it
+ * had slots, from the sample produced / (produced + missWeight × missed): a miss costs as much
+ * as missWeight (default 4) batches are worth, so a sequencer that misses 20% of its slots
+ * settles at half the score of a reliable one (0.8 / (0.8 + 4 × 0.2)). Half-life:
  * mechanismParams.halfLifeEpochs such epochs (default 8: a sequencer that starts missing
  * everything falls from 1.0 to 0.5 in 8 of its epochs, to 0.25 in 16), never below
  * floorScorePpm. A sequencer admitted after genesis starts at initialScorePpm and its score is
@@ -34,7 +36,7 @@ export function effectiveScore(s: Sequencer, config: ChainConfig, epoch: number)
 export function nextScore(score: number, produced: number, missed: number, config: ChainConfig): number {
   const p = paramsOf(config, "performance");
   if (produced + missed === 0) return score;
-  const sample = BigInt(Math.floor((produced * PPM) / (produced + missed)));
+  const sample = BigInt(Math.floor((produced * PPM) / (produced + p.missWeight * missed)));
   const next = Number(emaStep(BigInt(score), sample, keepFactorPpm(p.halfLifeEpochs)));
   return Math.max(next, p.floorScorePpm);
 }

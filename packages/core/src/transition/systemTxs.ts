@@ -6,7 +6,7 @@
  * carries out the effect. "minStake" below is the chain's minimum (minStakeOf: under poa the
  * bond) compared with the effective stake (mechanism/stake.ts).
  *
- * - stake {pubkey, amount, proofOfPossession}: the proof must verify. An existing sequencer's
+ * - stake {pubkey, amount, proofOfPossession}: for a new key the proof must verify. An existing sequencer's
  *   key: only its account may add stake, not once slashed; an exited sequencer whose stake
  *   reaches minStake is active again. A new key: a new sequencer (active, stake = amount >=
  *   minStake, account = sender), appended. It is eligible in the committee computed at the
@@ -98,7 +98,8 @@ export function checkSystemTx(state: State, tx: Tx, sender: Account, config: Cha
         if (p.amount < minStakeOf(config)) throw notAllowed(`stake ${p.amount} < minStake ${minStakeOf(config)}`);
         if (state.sequencers.length >= MAX_SEQUENCERS) throw notAllowed("sequencer set full");
       }
-      if (!verifyProofOfPossession(config.chainId, p.pubkey, p.proofOfPossession)) {
+      // The proof is checked when a key is registered; a top-up is authorized by the account.
+      if (index < 0 && !verifyProofOfPossession(config.chainId, p.pubkey, p.proofOfPossession)) {
         throw badPayload("invalid proof of possession");
       }
       return { kind, index, pubkey: p.pubkey, amount: p.amount };

@@ -25,6 +25,17 @@ test("score EMA: a sequencer that misses everything halves every halfLifeEpochs 
   assert.ok(half > 0 && half < 500_000, "half the slots pull a 0 score towards 0.5");
 });
 
+test("missWeight: a sequencer missing 20% of its slots settles at half the score of a reliable one", () => {
+  const c = chain({ halfLifeEpochs: 2 });
+  let score = 1_000_000;
+  for (let e = 0; e < 60; e++) score = nextScore(score, 8, 2, c.config);
+  assert.ok(Math.abs(score - 500_000) < 5_000, `${score}`);
+  const lenient = chain({ halfLifeEpochs: 2, missWeight: 1 });
+  score = 1_000_000;
+  for (let e = 0; e < 60; e++) score = nextScore(score, 8, 2, lenient.config);
+  assert.ok(Math.abs(score - 800_000) < 5_000, `${score} with missWeight 1: the produced share`);
+});
+
 test("a score at its floor stays there, and still weighs: a bad spell is not exile", () => {
   const c = chain({ floorScorePpm: 50_000 });
   let score = 1_000_000;

@@ -1,0 +1,93 @@
+/**
+ * Behaviour profiles of simulated sequencers. As text (CLI --profile): `reliable`,
+ * `crash@<slot>`, `flaky:<missRate>`, `slow`, `censor:<share>`, `restaker`, `joiner@<epoch>`.
+ * - crash: stops for good at that slot (no batches, no txs).
+ * - flaky: misses each of its slots with that probability.
+ * - slow: its batches are late a quarter of the time (missed slots) and it fits half the
+ *   pending txs into the others.
+ * - censor: leaves out the txs of a targeted set of accounts (`share` of all traffic) and,
+ *   earning from it, values a slot twice as much (auction bids, dpos: a 0 commission that
+ *   buys delegations).
+ * - restaker: while out of the current and next committees it withdraws most of its stake
+ *   with restake=true and brings it back when the schedule names it (capital efficiency).
+ * - joiner: not in genesis; stakes (poa: is admitted by governance) at that epoch.
+ */
+import { chance, PURPOSE } from "./rng.js";
+
+export type Profile =
+  | { kind: "reliable" }
+  | { kind: "crash"; atSlot: number }
+  | { kind: "flaky"; missRate: number }
+  | { kind: "slow" }
+  | { kind: "censor"; share: number }
+  | { kind: "restaker" }
+  | { kind: "joiner"; atEpoch: number };
+
+export const SLOW_LATE_RATE = 0.25;
+export const SLOW_TX_SHARE = 0.5;
+export const RESTAKER_WITHDRAW_SHARE = 0.8;
+
+export class ProfileError extends Error {}
+
+export function parseProfile(text: string): Profile {
+  const m = /^(reliable|slow|restaker)$|^crash@(\d+)$|^flaky:(0?\.\d+|1|0)$|^censor:(0?\.\d+|1)$|^joiner@(\d+)$/.exec(text.trim());
+  if (!m) throw new ProfileError(`profile ${JSON.stringify(text)}: expected reliable, crash@<slot>, flaky:<0..1>, slow, censor:<0..1>, restaker or joiner@<epoch>`);
+  if (m[1]) return { kind: m[1] } as Profile;
+  if (m[2]) return { kind: "crash", atSlot: Number(m[2]) };
+  if (m[3]) return { kind: "flaky", missRate: Number(m[3]) };
+  if (m[4]) return { kind: "censor", share: Number(m[4]) };
+  return { kind: "joiner", atEpoch: Number(m[5]) };
+}
+
+export function profileLabel(p: Profile): string {
+  switch (p.kind) {
+    case "crash":
+      return `crash@${p.atSlot}`;
+    case "flaky":
+      return `flaky:${p.missRate}`;
+    case "censor":
+      return `censor:${p.share}`;
+    case "joiner":
+      return `joiner@${p.atEpoch}`;
+    default:
+      return p.kind;
+  }
+}
+
+/** Alive at `slot` (a crashed sequencer is not; a joiner is from its epoch on). */
+export function isAlive(p: Profile, slot: number, slotsPerEpoch: number): boolean {
+  if (p.kind === "crash") return slot < p.atSlot;
+  if (p.kind === "joiner") return slot >= p.atEpoch * slotsPerEpoch;
+  return true;
+}
+
+/** Whether sequencer `who` gets its batch of `slot` out in time. */
+export function produces(p: Profile, who: number, slot: number, seed: number, slotsPerEpoch: number): boolean {
+  if (!isAlive(p, slot, slotsPerEpoch)) return false;
+  if (p.kind === "flaky") return chance(seed, who, slot, PURPOSE.miss) >= p.missRate;
+  if (p.kind === "slow") return chance(seed, who, slot, PURPOSE.late) >= SLOW_LATE_RATE;
+  return true;
+}
+
+/** Share of the pending txs it fits in a batch. */
+export const txShareOf = (p: Profile): number => (p.kind === "slow" ? SLOW_TX_SHARE : 1);
+
+/**
+ * A population as text: comma-separated `profile[*count]`, e.g.
+ * "reliable*90,crash@4000*5,flaky:0.2*4,censor:0.2"; the total must be `n` (a shortfall is
+ * filled with reliable sequencers). Joiners must come last.
+ */
+export function parseProfileMix(text: string, n: number): Profile[] {
+  const out: Profile[] = [];
+  for (const item of text.split(",").map((x) => x.trim()).filter(Boolean)) {
+    const m = /^(.*?)(?:\*(\d+))?$/.exec(item) as RegExpExecArray;
+    const profile = parseProfile(m[1]);
+    for (let k = 0; k < Number(m[2] ?? 1); k++) out.push(profile);
+  }
+  if (out.length > n) throw new ProfileError(`${out.length} profiles for ${n} sequencers`);
+  const joiners = out.filter((p) => p.kind === "joiner");
+  const others = out.filter((p) => p.kind !== "joiner");
+  while (others.length + joiners.length < n) others.push({ kind: "reliable" });
+  if (others.length === 0) throw new ProfileError("at least one sequencer must be in genesis (not a joiner)");
+  return [...others, ...joiners.sort((a, b) => (a as { atEpoch: number }).atEpoch - (b as { atEpoch: number }).atEpoch)];
+}

@@ -1,0 +1,97 @@
+/**
+ * The simulated chain: config and genesis for one mechanism over a population. Keys are fake
+ * bytes where nothing verifies them (the simulator skips signatures); joiners get real BLS
+ * keys (a new sequencer's proof of possession is checked) and governance real ed25519 keys.
+ */
+import {
+  blsKeypairFromSeed,
+  createChainConfig,
+  createGenesisState,
+  ed25519FromSeed,
+  sha256,
+  uint64Bytes,
+  type BlsKeypair,
+  type ChainConfig,
+  type Ed25519Keypair,
+  type Genesis,
+  type MechanismName,
+  type State,
+} from "@baton/core";
+import type { SimSequencer } from "./population.js";
+
+export interface WorldOptions {
+  mechanism: MechanismName;
+  slotsPerEpoch: number;
+  slotMs: number;
+  committeeSize: number;
+  seed: number;
+  /** overrides of the simulator's default params for the mechanism */
+  mechanismParams?: Record<string, unknown>;
+}
+
+export const MIN_STAKE = 1_000n;
+export const USER_ACCOUNTS = 64;
+
+/** The simulator's defaults (each mechanism's own defaults fill the rest). */
+export const SIM_PARAMS: Record<MechanismName, Record<string, unknown>> = {
+  pos: {},
+  poa: { bond: 0n },
+  auction: { winners: 8, priceRule: "second", bond: 2_000n, reservePrice: 10n, disputeEpochs: 4 },
+  dpos: { seats: 21, rewardPerBatch: 10n, unbondingEpochs: 2 },
+  performance: { halfLifeEpochs: 8, initialScorePpm: 500_000, probationEpochs: 16, baseBond: 1_000n, bondPerTx: 10n, volumeHalfLifeEpochs: 4 },
+};
+
+export interface SimWorld {
+  config: ChainConfig;
+  state: State;
+  population: SimSequencer[];
+  /** sequencers in genesis (the rest join later, in order) */
+  genesisCount: number;
+  sequencerAccounts: Uint8Array[];
+  joinerKeys: BlsKeypair[];
+  users: Uint8Array[];
+  delegators: Uint8Array[];
+  governance: Ed25519Keypair[];
+}
+
+const label = (seed: number, what: string, i: number) => sha256(new TextEncoder().encode(`baton sim ${what}`), uint64Bytes(seed), uint64Bytes(i));
+
+export function buildWorld(o: WorldOptions, population: SimSequencer[]): SimWorld {
+  const governance = [0, 1, 2].map((i) => ed25519FromSeed(label(o.seed, "governance", i)));
+  const config = createChainConfig({
+    chainId: 7,
+    genesisTime: 0,
+    slotMs: o.slotMs,
+    slotsPerEpoch: o.slotsPerEpoch,
+    committeeSize: o.committeeSize,
+    missesToEject: 3,
+    leakRateBps: 100,
+    minStake: MIN_STAKE,
+    slashFractionBps: 5_000,
+    minFee: 1n,
+    maxBatchTxs: 4_096,
+    mechanism: o.mechanism,
+    mechanismParams: { ...SIM_PARAMS[o.mechanism], ...o.mechanismParams },
+    governance: { threshold: 2, keys: governance.map((k) => k.publicKey) },
+  });
+  const genesisCount = population.filter((s) => s.profile.kind !== "joiner").length;
+  const sequencerAccounts = population.map((_, i) => label(o.seed, "account", i));
+  const joinerKeys = population.slice(genesisCount).map((_, j) => blsKeypairFromSeed(label(o.seed, "joiner", j)));
+  const users = Array.from({ length: USER_ACCOUNTS }, (_, i) => label(o.seed, "user", i));
+  const delegators = o.mechanism === "dpos" ? population.map((_, i) => label(o.seed, "delegator", i)) : [];
+  const genesis: Genesis = {
+    config,
+    sequencers: population.slice(0, genesisCount).map((s, i) => ({
+      pubkey: new Uint8Array([...label(o.seed, "bls", i), ...label(o.seed, "bls2", i).subarray(0, 16)]),
+      account: sequencerAccounts[i],
+      stake: s.stake,
+      ...(o.mechanism === "dpos" ? { commissionBps: Math.min(s.commissionBps, 5_000) } : {}),
+    })),
+    accounts: [
+      ...sequencerAccounts.map((pubkey) => ({ pubkey, balance: 10n ** 12n })),
+      ...users.map((pubkey) => ({ pubkey, balance: 10n ** 15n })),
+      ...delegators.map((pubkey) => ({ pubkey, balance: 10n ** 7n })),
+    ],
+  };
+  return { config, state: createGenesisState(genesis), population, genesisCount, sequencerAccounts, joinerKeys, users, delegators, governance };
+}
