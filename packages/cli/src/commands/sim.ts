@@ -25,7 +25,7 @@ const spec: CommandSpec = {
     profiles: { type: "string", valueName: "mix", help: 'instead of the default mix, e.g. "reliable*90,crash@4000*5,flaky:0.2*4,censor:0.2"' },
     params: { type: "string", valueName: "json", help: "mechanismParams overrides (single mechanism), e.g. '{\"winners\":1}'" },
     "evict-censor-at": { type: "string", valueName: "epoch", help: "governance evicts the censoring sequencer at this epoch (0 = never)", default: "0" },
-    "out-dir": { type: "string", valueName: "dir", help: "where to write the SVG charts and results.json", default: "sim-out" },
+    "out-dir": { type: "string", valueName: "dir", help: "where to write the SVG charts and results.json", default: "reports/sim" },
     "no-charts": { type: "boolean", help: "print the table only" },
   },
   notes: [

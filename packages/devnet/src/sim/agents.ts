@@ -3,8 +3,9 @@
  * each produced batch, decided from the state before it (so nonces are always right, and a
  * tx the rules refuse is simply dropped by the core). Per epoch, at its first produced batch
  * (or first of a phase): rejoins of ejected sequencers that are up (as a node's Rejoiner
- * does), auction bids and reveals (a bidder sits out when its value for the epoch is below
- * 80% of the lowest winning bid of the last auction), dpos delegations, restakers' withdrawals and restakes,
+ * does), auction bids and reveals (a bidder values an epoch by what it expects to earn in it,
+ * less when it misses slots, and sits out when that is below 80% of the lowest winning bid
+ * of the last auction), dpos delegations, restakers' withdrawals and restakes,
  * joiners, and optionally governance evicting the censor.
  */
 import {
@@ -24,10 +25,10 @@ import {
   type State,
   type Tx,
 } from "@baton/core";
-import { isAlive, RESTAKER_WITHDRAW_SHARE } from "./profiles.js";
+import { isAlive, reliabilityOf, RESTAKER_WITHDRAW_SHARE } from "./profiles.js";
 import { chance, PURPOSE } from "./rng.js";
 import { delegationTxs } from "./delegators.js";
-import { MIN_STAKE, type SimWorld } from "./world.js";
+import { lockedStake, MIN_STAKE, SIM_BOND, type SimWorld } from "./world.js";
 
 const NO_SIGNATURE = new Uint8Array(64);
 const NO_POP = new Uint8Array(96);
@@ -116,7 +117,7 @@ export class Agents {
       if (!isCandidate(s) || s.stake < bond) continue;
       const jitter = 0.8 + 0.4 * chance(this.o.seed, i, target, PURPOSE.bid);
       const shade = p.priceRule === "first" ? 0.8 : 1;
-      const value = Math.round(population[i].value * jitter * shade);
+      const value = Math.round(population[i].value * reliabilityOf(population[i].profile) * jitter * shade);
       if (hopeless(value)) continue;
       const amount = BigInt(Math.max(Number(p.reservePrice) + 1, value));
       const salt = new Uint8Array(32); // secrecy does not matter here: any salt unique per bid
@@ -163,6 +164,13 @@ export class Agents {
   /** The next joiner whose epoch has come: a stake tx, or under poa a governance admit. */
   private join(state: State, slot: number, maker: TxMaker, txs: Tx[]): void {
     const { config, population, genesisCount, joinerKeys, sequencerAccounts, governance } = this.world;
+    for (let i = genesisCount; i < state.sequencers.length && config.mechanism === "poa"; i++) {
+      // an admitted authority posts its bond (a top-up of its stake of 0)
+      const s = state.sequencers[i];
+      if (s.stake >= SIM_BOND || !this.alive(i, slot)) continue;
+      const payload = ssz.StakePayload.serialize({ pubkey: s.pubkey, amount: SIM_BOND - s.stake, proofOfPossession: NO_POP });
+      txs.push(maker.make(sequencerAccounts[i], TxKind.stake, payload));
+    }
     const index = state.sequencers.length; // joiners join in order, one per epoch at most
     if (index < genesisCount || index >= population.length || !this.alive(index, slot)) return;
     const key = joinerKeys[index - genesisCount];
@@ -173,7 +181,8 @@ export class Agents {
       const payload = ssz.AdmitPayload.serialize({ action, proofOfPossession: signProofOfPossession(config.chainId, key), signatures });
       txs.push(maker.make(account, TxKind.admit, payload));
     } else {
-      const payload = ssz.StakePayload.serialize({ pubkey: key.publicKey, amount: population[index].stake, proofOfPossession: signProofOfPossession(config.chainId, key) });
+      const amount = lockedStake(config.mechanism, population[index].stake);
+      const payload = ssz.StakePayload.serialize({ pubkey: key.publicKey, amount, proofOfPossession: signProofOfPossession(config.chainId, key) });
       txs.push(maker.make(account, TxKind.stake, payload));
     }
   }

@@ -69,6 +69,13 @@ export function produces(p: Profile, who: number, slot: number, seed: number, sl
   return true;
 }
 
+/** The share of its slots it expects to fill (what a slot is worth to it scales with this). */
+export function reliabilityOf(p: Profile): number {
+  if (p.kind === "flaky") return 1 - p.missRate;
+  if (p.kind === "slow") return 1 - SLOW_LATE_RATE;
+  return 1;
+}
+
 /** Share of the pending txs it fits in a batch. */
 export const txShareOf = (p: Profile): number => (p.kind === "slow" ? SLOW_TX_SHARE : 1);
 

@@ -30,16 +30,27 @@ export interface WorldOptions {
 }
 
 export const MIN_STAKE = 1_000n;
+/** The bond of poa authorities and auction bidders in the lab. */
+export const SIM_BOND = 2_000n;
 export const USER_ACCOUNTS = 64;
 
 /** The simulator's defaults (each mechanism's own defaults fill the rest). */
 export const SIM_PARAMS: Record<MechanismName, Record<string, unknown>> = {
   pos: {},
-  poa: { bond: 0n },
-  auction: { winners: 8, priceRule: "second", bond: 2_000n, reservePrice: 10n, disputeEpochs: 4 },
+  poa: { bond: SIM_BOND },
+  auction: { winners: 8, priceRule: "second", bond: SIM_BOND, reservePrice: 10n, disputeEpochs: 4 },
   dpos: { seats: 21, rewardPerBatch: 10n, unbondingEpochs: 2 },
   performance: { halfLifeEpochs: 8, initialScorePpm: 500_000, probationEpochs: 16, baseBond: 1_000n, bondPerTx: 10n, volumeHalfLifeEpochs: 4 },
 };
+
+/**
+ * What a sequencer locks: under poa and auction the bond the mechanism asks for plus a 50%
+ * margin (so a short ejection's leak does not exit it; more would not add weight), under the
+ * others the stake it brings (it buys weight).
+ */
+export function lockedStake(mechanism: MechanismName, stake: bigint): bigint {
+  return mechanism === "poa" || mechanism === "auction" ? (SIM_BOND * 3n) / 2n : stake;
+}
 
 export interface SimWorld {
   config: ChainConfig;
@@ -84,7 +95,7 @@ export function buildWorld(o: WorldOptions, population: SimSequencer[]): SimWorl
     sequencers: population.slice(0, genesisCount).map((s, i) => ({
       pubkey: new Uint8Array([...label(o.seed, "bls", i), ...label(o.seed, "bls2", i).subarray(0, 16)]),
       account: sequencerAccounts[i],
-      stake: s.stake,
+      stake: lockedStake(o.mechanism, s.stake),
       ...(o.mechanism === "dpos" ? { commissionBps: Math.min(s.commissionBps, 5_000) } : {}),
     })),
     accounts: [
