@@ -197,6 +197,7 @@ export function applySystemTx(draft: StateDraft, effect: SystemTxEffect, senderI
       seq.slashed = true;
       seq.status = SequencerStatus.exited;
       seq.rejoinEpoch = 0;
+      seq.restakeOwed = 0n; // no longer scheduled: nothing to restake for
       return;
     }
     case "deferred":

@@ -4,7 +4,9 @@ import * as assert from "uvu/assert";
 import { TxErrorCode } from "../../src/errors.js";
 import { MECHANISM_NAMES } from "../../src/mechanism/params.js";
 import { computeEpochSchedule } from "../../src/schedule/index.js";
-import { applyTx, makeEvictTx, makeUnstakeTx, processSlots } from "../../src/transition/index.js";
+import { applyBatch, applyTx, applyUnsignedBatch, makeEvictTx, makeUnstakeTx, processSlots } from "../../src/transition/index.js";
+import { stateRoot } from "../../src/types/encoding.js";
+import { produce, userTxs } from "./helpers.js";
 import { SequencerStatus, TX_KIND_NAMES, TxKind } from "../../src/types/enums.js";
 import { expectTxError, mechChain, type MechChain } from "./mechanismHelpers.js";
 
@@ -50,6 +52,21 @@ test("a sampled committee (committeeSize < eligible) shares slots equally, whate
   assert.is(committee.members.length, 4);
   const slots = computeEpochSchedule(committee, 8).slots.map((s) => s.leader);
   for (const m of committee.members) assert.is(slots.filter((l) => l === m.index).length, 2, `member ${m.index}: 2 of 8 slots`);
+});
+
+test("the simulator's entry point gives the same state as a signed batch (the real rules, minus cryptography)", () => {
+  const c = mechChain("dpos", { governanceKeys: 3 });
+  let signed = c.state;
+  let unsigned = c.state;
+  for (const slot of [1, 2, 4, 7, 9]) {
+    const txs = userTxs(c, signed, 3);
+    const built = produce(c, signed, slot, txs);
+    signed = applyBatch(signed, built.batch, c.config);
+    const r = applyUnsignedBatch(unsigned, c.config, { slot, proposerIndex: built.batch.header.proposerIndex, txs, randaoReveal: built.batch.header.randaoReveal });
+    assert.is(r.included, 3);
+    unsigned = r.state;
+    assert.equal(stateRoot(unsigned), stateRoot(signed), `slot ${slot}`);
+  }
 });
 
 test("every new tx kind has a name (API, logs)", () => {

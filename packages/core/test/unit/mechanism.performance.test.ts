@@ -83,7 +83,7 @@ test("the bond grows with recent tx volume: a sequencer below it loses its weigh
   assert.ok(state.nextCommittee.members.some((m) => m.index === 3), "back once the volume is gone");
 });
 
-test("a new sequencer must bring at least the current bond... and minStake", () => {
+test("the required bond is never below minStake; a new stake below minStake is refused", () => {
   const c = chain({ baseBond: 500n });
   assert.is(requiredBond(c.state, c.config), 1_000n, "never below minStake");
   expectTxError(() => applyTx(c.state, makeStakeTx(1, c.users[0], { nonce: nonceOf(c.state, c.users[0]), fee: 1n, amount: 999n, blsKey: blsKey("x") }), 0, c.config), TxErrorCode.NOT_ALLOWED);
