@@ -7,3 +7,4 @@ export * from "./mechanism/index.js";
 export * from "./schedule/index.js";
 export * from "./transition/index.js";
 export * from "./forkchoice/index.js";
+export { adoptTxRoots, txHashOf, txHashHexOf, verifyTxSignatureOf } from "./transition/txRoots.js";

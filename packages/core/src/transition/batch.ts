@@ -7,9 +7,8 @@
  */
 import { computeEpoch, type ChainConfig } from "../config/chainConfig.js";
 import { bytesEqual, toHex } from "../crypto/hex.js";
-import { BatchError, BatchErrorCode, TxError } from "../errors.js";
+import { BatchError, BatchErrorCode, TxError, TxErrorCode } from "../errors.js";
 import { verifyBatchHeaderSignature, verifyRandao } from "../signing.js";
-import { txHash } from "../types/encoding.js";
 import type { SignedBatch, State } from "../types/ssz.js";
 import { sha256 } from "../crypto/hash.js";
 import { ScheduleError } from "../schedule/errors.js";
@@ -17,6 +16,7 @@ import { StateDraft } from "./draft.js";
 import { txRootFromHashes } from "./merkle.js";
 import { effectiveLeaderOrNull, processSlotsInto, recordProduced } from "./slots.js";
 import { computeStateRoot } from "./stateRoot.js";
+import { txHashHexOf, txHashOf, verifyTxSignatureOf } from "./txRoots.js";
 import { applyTxInto } from "./txs.js";
 
 export interface ApplyBatchOptions {
@@ -63,16 +63,18 @@ export function applyBatch(state: State, batch: SignedBatch, config: ChainConfig
     }
   }
 
-  const hashes = txs.map(txHash);
+  // each tx's roots once (txRoots.ts): the tx root, the verified-cache key and the signing root share them
+  const hashes = txs.map(txHashOf);
   if (!bytesEqual(txRootFromHashes(hashes), header.txRoot)) throw new BatchError(BatchErrorCode.BAD_TX_ROOT);
-  const hexes = hashes.map(toHex);
+  const hexes = txs.map(txHashHexOf);
   if (new Set(hexes).size !== hexes.length) throw new BatchError(BatchErrorCode.DUPLICATE_TX, duplicateOf(hexes));
 
   const verifyTxs = opts.verifyTxSignatures ?? true;
   for (let i = 0; i < txs.length; i++) {
     const verify = verifyTxs && !(opts.isTxVerified?.(hexes[i]) ?? false);
     try {
-      applyTxInto(draft, txs[i], header.proposerIndex, config, verify);
+      if (verify && !verifyTxSignatureOf(config.chainId, txs[i])) throw new TxError(TxErrorCode.BAD_SIGNATURE);
+      applyTxInto(draft, txs[i], header.proposerIndex, config, false);
     } catch (e) {
       if (e instanceof TxError) throw new BatchError(BatchErrorCode.INVALID_TX, `tx ${i} (${hexes[i]}): ${e.message}`);
       throw e;

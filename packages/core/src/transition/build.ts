@@ -8,13 +8,13 @@ import type { BlsKeypair } from "../crypto/bls.js";
 import { bytesEqual, toHex } from "../crypto/hex.js";
 import { BatchError, BatchErrorCode, TxError } from "../errors.js";
 import { signBatchHeader, signRandao } from "../signing.js";
-import { txHash } from "../types/encoding.js";
 import type { BatchHeader, SignedBatch, State, Tx } from "../types/ssz.js";
 import { checkLeader, finishBatch } from "./batch.js";
 import { StateDraft } from "./draft.js";
 import { txRootFromHashes } from "./merkle.js";
 import { processSlotsInto } from "./slots.js";
 import { computeStateRoot } from "./stateRoot.js";
+import { txHashHexOf, txHashOf } from "./txRoots.js";
 import { applyTxInto } from "./txs.js";
 
 export interface BuildBatchArgs {
@@ -63,8 +63,8 @@ export function buildBatch(parentState: State, config: ChainConfig, args: BuildB
   const dropped: { tx: Tx; error: TxError }[] = [];
   for (const tx of args.candidateTxs) {
     if (included.length >= config.maxBatchTxs) break;
-    const hash = txHash(tx);
-    const verify = !(args.isTxVerified?.(toHex(hash)) ?? false);
+    const hash = txHashOf(tx);
+    const verify = !(args.isTxVerified?.(txHashHexOf(tx)) ?? false);
     try {
       applyTxInto(draft, tx, proposerIndex, config, verify);
     } catch (e) {

@@ -6,6 +6,7 @@
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import {
+  adoptTxRoots,
   applyBatch,
   computeEpoch,
   createGenesisState,
@@ -161,9 +162,12 @@ export class Chain extends EventEmitter {
     return this.store.getCanonicalBatch(height);
   }
 
-  /** Imports one batch. Throws the core's BatchError if it is invalid. */
-  importBatch(batch: SignedBatch, source: ImportSource, producedState?: State): Promise<ImportResult> {
-    return this.mutex.run(() => this.importUnlocked(batch, source, producedState));
+  /**
+   * Imports one batch. Throws the core's BatchError if it is invalid. `bytes`: its SSZ
+   * encoding when the caller has it (gossip, sync, our producer), stored as is.
+   */
+  importBatch(batch: SignedBatch, source: ImportSource, producedState?: State, bytes?: Uint8Array): Promise<ImportResult> {
+    return this.mutex.run(() => this.importUnlocked(batch, source, producedState, bytes));
   }
 
   rootOf(batch: SignedBatch): Uint8Array {
@@ -171,7 +175,7 @@ export class Chain extends EventEmitter {
   }
 
   /** `producedState`: the post-state our own producer computed while building this batch (not recomputed). */
-  private async importUnlocked(batch: SignedBatch, source: ImportSource, producedState?: State): Promise<ImportResult> {
+  private async importUnlocked(batch: SignedBatch, source: ImportSource, producedState?: State, bytes?: Uint8Array): Promise<ImportResult> {
     const started = process.hrtime.bigint();
     const rootBytes = headerRoot(batch.header);
     const root = toHex(rootBytes);
@@ -183,6 +187,13 @@ export class Chain extends EventEmitter {
       return { status: "unknown_parent", root, parentRoot };
     }
     const mempool = this.modules.mempool;
+    // txs this node already holds were hashed when they entered the mempool: share those roots
+    if (!producedState) {
+      for (const tx of batch.txs) {
+        const known = mempool.getBySenderNonce(tx.body.sender, tx.body.nonce);
+        if (known) adoptTxRoots(tx, known);
+      }
+    }
     const state =
       producedState ??
       applyBatch(parentState, batch, this.config, {
@@ -219,6 +230,7 @@ export class Chain extends EventEmitter {
 
     await this.store.persistImport({
       batch,
+      bytes,
       root: rootBytes,
       added: added.map((n) => this.batches.get(toHex(n.root))!),
       removedHeights: removed.map((n) => n.height),
@@ -247,6 +259,7 @@ export class Chain extends EventEmitter {
       proposer: batch.header.proposerIndex,
       txs: batch.txs.length,
       source,
+      importedAt: Date.now(),
       batch,
     };
     this.logger.debug({ ...data, batch: undefined }, "batch imported");

@@ -25,6 +25,8 @@ export interface BatchEventData {
   proposer: number;
   txs: number;
   source: ImportSource;
+  /** unix ms when this node finished importing it (tools time soft confirmation with it) */
+  importedAt: number;
   batch: SignedBatch;
 }
 

@@ -7,7 +7,7 @@ import {
   fromHex,
   headerRoot,
   toHex,
-  txHash,
+  txHashOf,
   type BatchNode,
   type ChainConfig,
   type SignedBatch,
@@ -26,6 +26,8 @@ const schemaBytes = () => new TextEncoder().encode(String(STORE_SCHEMA_VERSION))
 
 export interface PersistImport {
   batch: SignedBatch;
+  /** the batch's SSZ bytes if the caller has them (else encoded here) */
+  bytes?: Uint8Array;
   root: Uint8Array;
   /** batches that joined the head chain, ascending */
   added: SignedBatch[];
@@ -122,13 +124,13 @@ export class ChainStore {
 
   /** One atomic write per import: the batch, its tx index, the canonical index, head/confirmed, a snapshot at a new epoch. */
   async persistImport(p: PersistImport): Promise<void> {
-    const ops = [this.db.batches.putOp(p.root, p.batch)];
+    const ops = [p.bytes ? { type: "put" as const, key: this.db.batches.key(p.root), value: p.bytes } : this.db.batches.putOp(p.root, p.batch)];
     const addedHeights = new Set<number>();
     for (const b of p.added) {
       const r = headerRoot(b.header);
       ops.push(this.db.canonical.putOp(b.header.height, r));
       addedHeights.add(b.header.height);
-      for (const tx of b.txs) ops.push(this.db.txIndex.putOp(txHash(tx), r));
+      for (const tx of b.txs) ops.push(this.db.txIndex.putOp(txHashOf(tx), r));
     }
     for (const h of p.removedHeights) if (!addedHeights.has(h)) ops.push(this.db.canonical.deleteOp(h));
     ops.push(this.db.meta.putOp(META_HEAD, p.head.root), this.db.meta.putOp(META_CONFIRMED, p.confirmed.root));

@@ -33,7 +33,7 @@ export async function validateGossipBatch(data: Uint8Array, from: string, m: Bat
   if (batch.header.height <= m.chain.getConfirmed().height) throw new GossipValidationError(GossipAction.IGNORE, "BATCH_ALREADY_CONFIRMED_HEIGHT");
   let res;
   try {
-    res = await m.chain.importBatch(batch, "gossip");
+    res = await m.chain.importBatch(batch, "gossip", undefined, data);
   } catch (e) {
     // [REJECT] fails the state transition: wrong leader, bad signature, bad state root...
     if (e instanceof BatchError) throw new GossipValidationError(GossipAction.REJECT, e.code, e.message);

@@ -1,9 +1,12 @@
-import { bytesEqual, toHex, txHash, verifyTxSignature, type Tx } from "@baton/core";
+import { txHashHexOf, verifyTxSignatureOf, type Tx } from "@baton/core";
 import { MempoolError, MempoolErrorCode } from "./errors.js";
 import type { AddResult, MempoolMetrics, MempoolModules, MempoolOptions, NonceLookup } from "./interface.js";
 import { createMempoolOptions } from "./options.js";
 import { PendingTxs } from "./pendingTxs.js";
 import { VerifiedTxCache } from "./verifiedCache.js";
+
+const view = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+const sameBytes = (a: Uint8Array, b: Uint8Array) => view(a).equals(view(b));
 
 /**
  * Pending user txs. Each tx's signature is verified once per node (and remembered in a
@@ -40,7 +43,7 @@ export class Mempool {
    * Throws MempoolError (TOO_LARGE, FEE_TOO_LOW, STALE_NONCE, DUPLICATE_NONCE, FULL, BAD_SIGNATURE).
    */
   add(tx: Tx): AddResult {
-    const hash = toHex(txHash(tx));
+    const hash = txHashHexOf(tx);
     if (this.byHash.has(hash)) return { hash, added: false };
     const { body } = tx;
     if (body.payload.length > this.opts.maxPayloadBytes) {
@@ -62,7 +65,7 @@ export class Mempool {
       this.reject(MempoolErrorCode.FULL, hash, `mempool is full (max size ${this.opts.maxSize} txs)`);
     }
     if (!this.verified.has(hash)) {
-      if (!verifyTxSignature(this.opts.chainId, tx)) this.reject(MempoolErrorCode.BAD_SIGNATURE, hash, "invalid tx signature");
+      if (!verifyTxSignatureOf(this.opts.chainId, tx)) this.reject(MempoolErrorCode.BAD_SIGNATURE, hash, "invalid tx signature");
       this.verified.add(hash);
     }
     this.pending.insert(tx, hash, this.now());
@@ -100,7 +103,7 @@ export class Mempool {
       const found = this.pending.bySenderNonce(tx.body.sender, tx.body.nonce);
       if (found === undefined) continue;
       const { queue, entry } = found;
-      if (bytesEqual(entry.tx.signature, tx.signature)) this.metrics?.observeInclusion?.((now - entry.arrival) / 1000);
+      if (entry.tx === tx || sameBytes(entry.tx.signature, tx.signature)) this.metrics?.observeInclusion?.((now - entry.arrival) / 1000);
       this.pending.remove(queue, entry);
       removed++;
     }
@@ -120,7 +123,7 @@ export class Mempool {
       const { sender, nonce } = tx.body;
       if (this.pending.bySenderNonce(sender, nonce)) continue;
       if (this.nonceLookup && nonce < this.nonceLookup(sender)) continue;
-      const hash = toHex(txHash(tx));
+      const hash = txHashHexOf(tx);
       if (this.byHash.has(hash)) continue;
       this.verified.add(hash);
       this.pending.insert(tx, hash, this.now());
@@ -156,6 +159,11 @@ export class Mempool {
 
   get(hash: string): Tx | undefined {
     return this.byHash.get(hash)?.tx;
+  }
+
+  /** The pending tx of `sender` with `nonce`, if any. */
+  getBySenderNonce(sender: Uint8Array, nonce: number): Tx | undefined {
+    return this.pending.bySenderNonce(sender, nonce)?.entry.tx;
   }
 
   /** Unix ms at which the pending tx arrived in this pool. */

@@ -102,8 +102,9 @@ export class Producer {
         mempool.removeIncluded(built.dropped.filter((d) => d.error.code !== TxErrorCode.BAD_NONCE).map((d) => d.tx));
         logger.debug({ slot, dropped: built.dropped.length }, "dropped invalid txs");
       }
-      this.modules.publishBatch(encodeSignedBatch(built.batch));
-      await chain.importBatch(built.batch, "produced", built.state);
+      const bytes = encodeSignedBatch(built.batch);
+      this.modules.publishBatch(bytes);
+      await chain.importBatch(built.batch, "produced", built.state, bytes);
       this.modules.metrics?.chain.batchesProduced.inc();
       logger.info(
         { slot, height: built.batch.header.height, txs: built.included.length, root: toHex(chain.rootOf(built.batch)) },

@@ -168,7 +168,7 @@ export class SyncService {
         }
         let res;
         try {
-          res = await chain.importBatch(batch, "sync");
+          res = await chain.importBatch(batch, "sync", undefined, bytes);
         } catch (e) {
           if (e instanceof BatchError) {
             logger.warn({ peer: peerId, height: batch.header.height, code: e.code }, "peer served an invalid batch");

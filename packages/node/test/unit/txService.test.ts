@@ -24,12 +24,13 @@ function setup() {
 }
 const tx = (nonce: number) => makeUserTx(CHAIN, key, { nonce, fee: 1n, payload: new Uint8Array([nonce]) });
 
-function outcome(fn: () => void): string {
+/** Validation is async (bundles are verified in slices): a sync throw and a rejection count alike. */
+async function outcome(fn: () => Promise<void> | void): Promise<string> {
   try {
-    fn();
+    await fn();
     return "accept";
   } catch (e) {
-    return e instanceof GossipValidationError ? e.action : "error";
+    return e instanceof GossipValidationError ? `${e.action}${e.code === "TXS_QUEUE_FULL" ? " (queue full)" : ""}` : "error";
   }
 }
 
@@ -61,16 +62,38 @@ test("a local tx still pending is sent again later, in a message with new bytes;
   svc.stop();
 });
 
-test("gossip validation: new → accept, known → ignore, bad signature or malformed → reject", () => {
+test("gossip validation: new → accept, known → ignore, bad signature or malformed → reject", async () => {
   const { svc } = setup();
   const fresh = encodeTxGossip([tx(0), tx(1)], 1);
-  assert.is(outcome(() => svc.validateGossip(fresh)), "accept");
-  assert.is(outcome(() => svc.validateGossip(encodeTxGossip([tx(0)], 2))), GossipAction.IGNORE);
+  assert.is(await outcome(() => svc.validateGossip(fresh)), "accept");
+  assert.is(await outcome(() => svc.validateGossip(encodeTxGossip([tx(0)], 2))), GossipAction.IGNORE);
   const forged = { ...tx(2), signature: new Uint8Array(64).fill(3) };
-  assert.is(outcome(() => svc.validateGossip(encodeTxGossip([forged], 3))), GossipAction.REJECT);
-  assert.is(outcome(() => svc.validateGossip(new Uint8Array([1, 2]))), GossipAction.REJECT);
-  assert.is(outcome(() => svc.validateGossip(new Uint8Array(20).fill(255))), GossipAction.REJECT);
+  assert.is(await outcome(() => svc.validateGossip(encodeTxGossip([forged], 3))), GossipAction.REJECT);
+  assert.is(await outcome(() => svc.validateGossip(new Uint8Array([1, 2]))), GossipAction.REJECT);
+  assert.is(await outcome(() => svc.validateGossip(new Uint8Array(20).fill(255))), GossipAction.REJECT);
   svc.stop();
+});
+
+test("bundles are checked in slices from a bounded queue; a full queue ignores bundles and makes the API push back", async () => {
+  const sent: Uint8Array[] = [];
+  const mempool = new Mempool({ chainId: CHAIN, maxSize: 100, minFee: 1n, maxPayloadBytes: 100 }, { metrics: null });
+  const svc = new TxService(
+    { flushIntervalMs: 1, maxBundleTxs: 10, rebroadcastMs: 1_000, maxLocalTxs: 100, maxQueuedTxs: 4, sliceMs: 0 },
+    { mempool, publishTxs: (d) => sent.push(d), logger: pino({ level: "silent" }) },
+  );
+  const first = svc.validateGossip(encodeTxGossip([tx(0), tx(1), tx(2), tx(3)], 1));
+  assert.is(svc.queued, 4, "queued, not checked yet: the validation yields first");
+  assert.is(mempool.size, 0);
+  assert.is(await outcome(() => svc.validateGossip(encodeTxGossip([tx(4), tx(5), tx(6)], 2))), "ignore (queue full)");
+  const refused = svc.submit([tx(9)]);
+  assert.is(refused[0].error?.code, "MEMPOOL_FULL", "the API answers 503 while the queue is full");
+  await first;
+  assert.is(mempool.size, 4);
+  assert.is(svc.queued, 0);
+  assert.is(svc.submit([tx(4)])[0].error, undefined);
+  const late = outcome(() => svc.validateGossip(encodeTxGossip([tx(5)], 3)));
+  svc.stop();
+  assert.is(await late, GossipAction.IGNORE, "a bundle still queued at stop is ignored");
 });
 
 test.run();
