@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { slotStartTime } from "@baton/core";
 import { startDevnet, type Devnet } from "../launcher.js";
 import { LoadDriver, sleep, type DriverStats } from "./driver.js";
-import { NodeObserver } from "./observer.js";
+import { BatchHashes, NodeObserver } from "./observer.js";
 import { processCpuSeconds, processMemory } from "./procstat.js";
 import { perSecond, ratio, summarize, type Summary } from "./stats.js";
 import type { TxPool } from "./txPool.js";
@@ -46,6 +46,9 @@ export interface ClusterPhaseOptions {
 }
 
 export interface NodeMaxStats {
+  /** event-loop lag over the window (ms): how late a slot timer or a batch can be handled */
+  eventLoopLagP99Ms: number | null;
+  eventLoopLagMaxMs: number | null;
   cpuSeconds: number | null;
   cpuSecondsPer1kTx: number | null;
   peakRssBytes: number | null;
@@ -56,6 +59,8 @@ export interface MaxResult {
   windowMs: number;
   includedTxs: number;
   batches: number;
+  /** slots recorded as missed (at the first node) during the window */
+  missedSlots: number;
   perNode: NodeMaxStats[];
   /** the bench process's own CPU over the window (load driver, observers) */
   benchCpuSeconds: number;
@@ -63,6 +68,10 @@ export interface MaxResult {
 }
 
 export interface NodeSteadyStats {
+  /** ms from the start of a batch's slot to this node reporting it (production + propagation + import) */
+  batchDelay: Summary;
+  eventLoopLagP99Ms: number | null;
+  eventLoopLagMaxMs: number | null;
   /** ms from POST to the batch event at this node, for the txs sent in the window */
   latency: Summary;
   /** txs sent in the window that this node never reported included */
@@ -74,6 +83,7 @@ export interface SteadyResult {
   rate: number;
   txPerSecond: number | null;
   windowMs: number;
+  missedSlots: number;
   perNode: NodeSteadyStats[];
   /** every node's samples together */
   latency: Summary;
@@ -136,6 +146,22 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (${lastErr})` : ""}`);
 }
 
+/** The event-loop lag p99 and max (ms) since the previous scrape of /metrics (prom-client resets them at each scrape). */
+async function eventLoopLag(url: string): Promise<{ p99: number | null; max: number | null }> {
+  try {
+    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    const text = await res.text();
+    const g = (name: string) => {
+      const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, "m").exec(text);
+      return m ? Number(m[1]) * 1000 : null;
+    };
+    return { p99: g("nodejs_eventloop_lag_p99_seconds"), max: g("nodejs_eventloop_lag_max_seconds") };
+  } catch {
+    return { p99: null, max: null };
+  }
+}
+const lagOf = (urls: string[]) => Promise.all(urls.map(eventLoopLag));
+
 const cpuOf = (devnet: Devnet) => devnet.nodes.map((n) => processCpuSeconds(n.pid));
 const diff = (a: (number | null)[], b: (number | null)[]) => a.map((x, i) => (x === null || b[i] === null ? null : b[i]! - x));
 
@@ -170,7 +196,8 @@ export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterPh
       return all.every((s) => s.peers >= o.nodes - 1 && s.head.height >= 1) ? true : undefined;
     }, o.signal);
     const seqIndex = await Promise.all(urls.map(async (u) => (await getJson<StatusJson>(`${u}/status`)).node?.sequencerIndex ?? null));
-    for (const u of urls) observers.push(new NodeObserver(u));
+    const hashes = new BatchHashes();
+    for (const u of urls) observers.push(new NodeObserver(u, hashes));
     await Promise.all(observers.map((ob) => ob.start()));
     const driver = new LoadDriver(o.pool, urls);
     driverRef.d = driver;
@@ -184,6 +211,7 @@ export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterPh
       o.log(`  max load: keeping ${m.backlog} txs queued, ${m.warmupMs / 1000} s warm-up + ${m.windowMs / 1000} s window`);
       await driver.runBacklog(m.backlog, () => ref.includedTxs, Date.now() + m.warmupMs);
       check();
+      await lagOf(urls);
       const cpu0 = cpuOf(d);
       const bench0 = process.cpuUsage();
       const w0 = Date.now();
@@ -191,6 +219,7 @@ export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterPh
       const w1 = Date.now();
       check();
       const cpu = diff(cpu0, cpuOf(d));
+      const lag = await lagOf(urls);
       const benchCpu = process.cpuUsage(bench0);
       const mem = d.nodes.map((n) => processMemory(n.pid).peakRssBytes);
       const inc = ref.includedBetween(w0, w1);
@@ -199,15 +228,23 @@ export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterPh
         windowMs: w1 - w0,
         includedTxs: inc.txs,
         batches: inc.batches,
+        missedSlots: ref.missesBetween(w0, w1),
         perNode: observers.map((ob, i) => {
           const here = ob.includedBetween(w0, w1).txs;
-          return { cpuSeconds: cpu[i], cpuSecondsPer1kTx: ratio(cpu[i], here / 1000), peakRssBytes: mem[i] };
+          return {
+            eventLoopLagP99Ms: lag[i].p99,
+            eventLoopLagMaxMs: lag[i].max,
+            cpuSeconds: cpu[i],
+            cpuSecondsPer1kTx: ratio(cpu[i], here / 1000),
+            peakRssBytes: mem[i],
+          };
         }),
         benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
         driver: { ...driver.stats },
       };
       o.log(
-        `  max load: ${Math.round(result.max.txPerSecond ?? 0)} tx/s (${inc.txs} txs in ${inc.batches} batches), ` +
+        `  max load: ${Math.round(result.max.txPerSecond ?? 0)} tx/s (${inc.txs} txs in ${inc.batches} batches, ${result.max.missedSlots} missed slots), ` +
+          `event-loop lag p99/max ms ${lag.map((l) => `${Math.round(l.p99 ?? NaN)}/${Math.round(l.max ?? NaN)}`).join(" ")}, ` +
           `CPU s/1k tx per node ${result.max.perNode.map((p) => p.cpuSecondsPer1kTx?.toFixed(3) ?? "?").join(" ")}, ` +
           `peak RSS MB ${mem.map((b) => (b === null ? "?" : Math.round(b / 2 ** 20))).join(" ")}`,
       );
@@ -225,10 +262,12 @@ export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterPh
       check();
       for (const ob of observers) ob.trackHashes = true;
       driver.trackSendTimes = true;
+      await lagOf(urls);
       const cpu0 = cpuOf(d);
       const w0 = Date.now();
       await driver.runRate(s.rate, w0 + s.windowMs);
       const w1 = Date.now();
+      const lag = await lagOf(urls);
       driver.trackSendTimes = false;
       // keep the load on while the last txs of the window are included
       await driver.runRate(s.rate, Date.now() + s.tailMs);
@@ -236,31 +275,37 @@ export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterPh
       const cpu = diff(cpu0, cpuOf(d));
       for (const ob of observers) ob.trackHashes = false;
       const all: number[] = [];
+      const seenAt = await Promise.all(observers.map((ob) => ob.txSeenAt()));
       const perNode = observers.map((ob, i) => {
         const lat: number[] = [];
         let notSeen = 0;
         for (const [hash, sentAt] of driver.sendTimes) {
-          const seen = ob.txSeenAt.get(hash);
+          const seen = seenAt[i].get(hash);
           if (seen === undefined) notSeen++;
           else lat.push(seen - sentAt);
         }
         all.push(...lat);
         const here = ob.includedBetween(w0, w1).txs;
-        return { latency: summarize(lat), notSeen, cpuSecondsPer1kTx: ratio(cpu[i], here / 1000) };
+        const cfg = d.genesis.config;
+        const batchDelay = summarize(ob.batches.filter((b) => b.at >= w0 && b.at < w1).map((b) => b.at - slotStartTime(cfg, b.slot)));
+        return { batchDelay, eventLoopLagP99Ms: lag[i].p99, eventLoopLagMaxMs: lag[i].max, latency: summarize(lat), notSeen, cpuSecondsPer1kTx: ratio(cpu[i], here / 1000) };
       });
       const inc = ref.includedBetween(w0, w1);
       result.steady = {
         rate: s.rate,
         txPerSecond: perSecond(inc.txs, w1 - w0),
         windowMs: w1 - w0,
+        missedSlots: ref.missesBetween(w0, w1),
         perNode,
         latency: summarize(all),
         driver: { ...driver.stats },
       };
       o.log(
-        `  steady load: ${Math.round(result.steady.txPerSecond ?? 0)} tx/s included; latency p50/p99 ms per node ` +
+        `  steady load: ${Math.round(result.steady.txPerSecond ?? 0)} tx/s included, ${result.steady.missedSlots} missed slots; latency p50/p99 ms per node ` +
           perNode.map((p) => `${Math.round(p.latency.p50)}/${Math.round(p.latency.p99)}`).join(" ") +
-          `; CPU s/1k tx ${perNode.map((p) => p.cpuSecondsPer1kTx?.toFixed(3) ?? "?").join(" ")}`,
+          `; CPU s/1k tx ${perNode.map((p) => p.cpuSecondsPer1kTx?.toFixed(3) ?? "?").join(" ")}` +
+          `; event-loop lag p99/max ms ${lag.map((l) => `${Math.round(l.p99 ?? NaN)}/${Math.round(l.max ?? NaN)}`).join(" ")}` +
+          `; batch seen after slot start p50/p99 ms ${perNode.map((p) => `${Math.round(p.batchDelay.p50)}/${Math.round(p.batchDelay.p99)}`).join(" ")}`,
       );
     }
 

@@ -14,12 +14,15 @@ export interface DriverOptions {
   tickMs: number;
 }
 
-export const defaultDriverOptions: DriverOptions = { maxBundle: 400, maxInFlightPerNode: 4, tickMs: 10 };
+export const defaultDriverOptions: DriverOptions = { maxBundle: 100, maxInFlightPerNode: 4, tickMs: 10 };
 
 export interface DriverStats {
   sent: number;
   acknowledged: number;
+  /** refused for good (invalid, duplicate...) */
   refused: number;
+  /** refused because the node was at its limit (503, MEMPOOL_FULL): sent again later */
+  retried: number;
   /** no answer (node down, timeout) */
   failed: number;
   /** the pool ran out */
@@ -28,11 +31,13 @@ export interface DriverStats {
 }
 
 export class LoadDriver {
-  readonly stats: DriverStats = { sent: 0, acknowledged: 0, refused: 0, failed: 0, exhausted: false, lastError: null };
+  readonly stats: DriverStats = { sent: 0, acknowledged: 0, refused: 0, retried: 0, failed: 0, exhausted: false, lastError: null };
   /** tx hash → Date.now() just before its POST, while `trackSendTimes` */
   readonly sendTimes = new Map<string, number>();
   trackSendTimes = false;
   private cursor = 0;
+  /** pool indices a busy node refused, sent again before new ones (their nonces come first) */
+  private retry: number[] = [];
   private nextNode = 0;
   private readonly inFlight: number[];
   private readonly downUntil: number[];
@@ -52,7 +57,7 @@ export class LoadDriver {
 
   /** txs submitted and not refused or lost (acknowledged or still awaiting an answer) */
   get submitted(): number {
-    return this.stats.sent - this.stats.refused - this.stats.failed;
+    return this.stats.sent - this.stats.refused - this.stats.retried - this.stats.failed;
   }
 
   /** Stop sending to node `i` (0-based), e.g. once it was killed. */
@@ -100,17 +105,17 @@ export class LoadDriver {
   private sendUpTo(count: number): number {
     let sent = 0;
     while (sent < count) {
-      if (this.cursor >= this.pool.size) {
+      if (this.retry.length === 0 && this.cursor >= this.pool.size) {
         this.stats.exhausted = true;
         break;
       }
       const node = this.pickNode();
       if (node < 0) break;
-      const n = Math.min(this.opts.maxBundle, count - sent, this.pool.size - this.cursor);
-      const from = this.cursor;
-      this.cursor += n;
-      sent += n;
-      this.post(node, from, n);
+      const n = Math.min(this.opts.maxBundle, count - sent);
+      const indices = this.retry.splice(0, n);
+      while (indices.length < n && this.cursor < this.pool.size) indices.push(this.cursor++);
+      sent += indices.length;
+      this.post(node, indices);
     }
     return sent;
   }
@@ -124,10 +129,11 @@ export class LoadDriver {
     return -1;
   }
 
-  private post(node: number, from: number, n: number): void {
-    const hexes = this.pool.hex.slice(from, from + n);
+  private post(node: number, indices: number[]): void {
+    const n = indices.length;
+    const hexes = indices.map((i) => this.pool.hex[i]);
     const t = Date.now();
-    if (this.trackSendTimes) for (let i = from; i < from + n; i++) this.sendTimes.set(this.pool.hash[i], t);
+    if (this.trackSendTimes) for (const i of indices) if (!this.sendTimes.has(this.pool.hash[i])) this.sendTimes.set(this.pool.hash[i], t);
     this.stats.sent += n;
     this.inFlight[node]++;
     const p = fetch(`${this.apiUrls[node]}/txs`, {
@@ -137,10 +143,23 @@ export class LoadDriver {
       signal: AbortSignal.timeout(10_000),
     })
       .then(async (res) => {
-        const json = (await res.json().catch(() => ({}))) as { hashes?: unknown[]; error?: { code?: string; message?: string } };
+        const json = (await res.json().catch(() => ({}))) as {
+          hashes?: unknown[];
+          errors?: { index: number; code: string }[];
+          error?: { code?: string; message?: string };
+        };
+        const busy = (code: string | undefined) => code !== undefined && code.includes("FULL");
+        if (res.status === 503 || (!res.ok && busy(json.error?.code))) {
+          this.stats.retried += n;
+          this.retry.push(...indices);
+          return;
+        }
         const ok = Array.isArray(json.hashes) ? json.hashes.length : 0;
         this.stats.acknowledged += ok;
-        this.stats.refused += n - ok;
+        const again = (json.errors ?? []).filter((e) => busy(e.code)).map((e) => indices[e.index]);
+        this.retry.push(...again.filter((i) => i !== undefined));
+        this.stats.retried += again.length;
+        this.stats.refused += n - ok - again.length;
         if (ok < n) this.stats.lastError = json.error?.message ?? `HTTP ${res.status}: ${n - ok} of ${n} refused`;
       })
       .catch((e: Error) => {

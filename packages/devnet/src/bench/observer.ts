@@ -1,7 +1,9 @@
 /**
  * Watches one node through its event stream (GET /events): every batch it imports (when,
- * which height, how many txs), ejections, and, when asked, the hashes of each batch's txs
- * (GET /batches/<root>) to time each tx's soft confirmation at that node.
+ * which height, how many txs) and ejections. While `trackHashes` is on, each batch's tx
+ * hashes are fetched (GET /batches/<root>) once per batch for all observers together
+ * (BatchHashes), from the node that reported the batch first, so the bench adds little work
+ * to the nodes it measures; txSeenAt() then times each tx's soft confirmation at this node.
  */
 import { request, type ClientRequest, type IncomingMessage } from "node:http";
 
@@ -12,7 +14,7 @@ export interface BatchSeen {
   proposer: number;
   txs: number;
   source: string;
-  /** Date.now() when the event reached the bench */
+  /** unix ms when the node imported it (its `importedAt`; when the event reached the bench if the node does not say) */
   at: number;
 }
 
@@ -45,13 +47,36 @@ export class SseParser {
   }
 }
 
+/** Each batch's tx hashes, fetched once (from the first node that asks). */
+export class BatchHashes {
+  private readonly byRoot = new Map<string, Promise<string[]>>();
+  errors = 0;
+
+  request(apiUrl: string, root: string): void {
+    if (this.byRoot.has(root)) return;
+    const p = fetch(`${apiUrl}/batches/${root}`, { signal: AbortSignal.timeout(10_000) })
+      .then(async (res) => ((await res.json()) as { txs?: string[] }).txs?.map((h) => h.toLowerCase()) ?? [])
+      .catch(() => {
+        this.errors++;
+        return [] as string[];
+      });
+    this.byRoot.set(root, p);
+  }
+
+  get(root: string): Promise<string[]> {
+    return this.byRoot.get(root) ?? Promise.resolve([]);
+  }
+}
+
 export class NodeObserver {
   /** the latest batch seen at each height (a fork replaces it) */
   readonly byHeight = new Map<number, BatchSeen>();
   readonly batches: BatchSeen[] = [];
   readonly ejections: EjectionSeen[] = [];
-  /** tx hash (0x lower) → Date.now() when a batch holding it was seen, while tracking */
-  readonly txSeenAt = new Map<string, number>();
+  /** Date.now() of each slot this node recorded as missed (one per missed slot) */
+  readonly misses: number[] = [];
+  /** root → Date.now() when this node reported the batch, for batches seen while tracking */
+  private readonly trackedAt = new Map<string, number>();
   /** txs in the batches of byHeight */
   includedTxs = 0;
   trackHashes = false;
@@ -61,7 +86,22 @@ export class NodeObserver {
   private closed = false;
   private readonly waiters = new Set<() => void>();
 
-  constructor(readonly apiUrl: string) {}
+  constructor(
+    readonly apiUrl: string,
+    private readonly hashes: BatchHashes = new BatchHashes(),
+  ) {}
+
+  /** tx hash (0x lower) → Date.now() when this node first reported a batch holding it (batches seen while tracking). */
+  async txSeenAt(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const [root, at] of this.trackedAt) {
+      for (const h of await this.hashes.get(root)) {
+        const prev = out.get(h);
+        if (prev === undefined || at < prev) out.set(h, at);
+      }
+    }
+    return out;
+  }
 
   /** Connects; resolves once the stream is open. */
   start(): Promise<void> {
@@ -119,6 +159,10 @@ export class NodeObserver {
     return { txs, batches };
   }
 
+  missesBetween(from: number, to: number): number {
+    return this.misses.filter((t) => t >= from && t < to).length;
+  }
+
   private onEvent(event: string, data: string): void {
     const at = Date.now();
     let d: Record<string, unknown>;
@@ -136,29 +180,21 @@ export class NodeObserver {
         proposer: Number(d.proposer),
         txs: Number(d.txs),
         source: String(d.source),
-        at,
+        at: typeof d.importedAt === "number" ? d.importedAt : at,
       };
       this.batches.push(b);
       const old = this.byHeight.get(b.height);
       this.includedTxs += b.txs - (old?.txs ?? 0);
       this.byHeight.set(b.height, b);
-      if (this.trackHashes && b.txs > 0) void this.fetchHashes(b);
+      if (this.trackHashes && b.txs > 0 && !this.trackedAt.has(b.root)) {
+        this.trackedAt.set(b.root, at);
+        this.hashes.request(this.apiUrl, b.root);
+      }
+    } else if (event === "miss") {
+      for (let k = 0; k < Number(d.misses ?? 1); k++) this.misses.push(at);
     } else if (event === "ejected") {
       this.ejections.push({ sequencer: Number(d.sequencer), slot: Number(d.slot), at });
     }
     for (const w of [...this.waiters]) w();
-  }
-
-  private async fetchHashes(b: BatchSeen): Promise<void> {
-    try {
-      const res = await fetch(`${this.apiUrl}/batches/${b.root}`, { signal: AbortSignal.timeout(10_000) });
-      const json = (await res.json()) as { txs?: string[] };
-      for (const h of json.txs ?? []) {
-        const k = h.toLowerCase();
-        if (!this.txSeenAt.has(k)) this.txSeenAt.set(k, b.at);
-      }
-    } catch {
-      this.errors++;
-    }
   }
 }
