@@ -134,6 +134,25 @@ export class DockerBackend implements ChaosBackend {
     return this.ips.filter((_, k) => k !== i - 1);
   }
 
+  /**
+   * `docker pause`, tried again when runc gives up: on a cgroup v1 host the freezer may not
+   * settle while the node is busy ("unable to freeze"; runc then thaws the container, so
+   * another try is safe). Seen once on a loaded machine, where it aborted the whole run.
+   */
+  private async pause(i: number, id: string): Promise<void> {
+    const tries = 5;
+    for (let t = 1; ; t++) {
+      try {
+        await this.sh("docker", ["pause", id]);
+        return;
+      } catch (e) {
+        if (t >= tries || !/unable to freeze/i.test((e as Error).message)) throw e;
+        this.log(`   node${i}: docker pause failed (unable to freeze), try ${t + 1} of ${tries}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
   async inject(f: PlannedFault): Promise<void> {
     for (const i of f.targets) {
       const id = this.ids[i - 1];
@@ -143,7 +162,7 @@ export class DockerBackend implements ChaosBackend {
           await this.sh("docker", ["kill", id]);
           break;
         case FaultKind.freeze:
-          await this.sh("docker", ["pause", id]);
+          await this.pause(i, id);
           break;
         case FaultKind.stop: {
           this.exitLog.expect(i);
