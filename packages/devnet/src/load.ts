@@ -3,6 +3,11 @@
  * POST /txs {"txs": [hex...]} per tick) round-robin across the nodes, from a set of funded
  * accounts whose nonces it tracks. A refused or lost tx makes its account re-read its nonce
  * from the API before it is used again.
+ *
+ * Each (account, nonce) is signed once: when a re-read nonce is one already sent, the same tx
+ * goes out again. A node that answers from a stale head (just unfrozen or restarted, not yet
+ * synced) reports a nonce another node already took; signing a new tx for it would make two
+ * acknowledged txs that cannot both be included (chaos, seed 1: "no loss" violated that way).
  */
 import { encodeTx, signTx, toHex, txHash, TxKind, type Ed25519Keypair } from "@baton/core";
 import { ApiError, getAccount, nextNonceOf, postTxs } from "./bridge.js";
@@ -63,7 +68,12 @@ interface AccountState {
   generation: number;
   /** lowest nonce not acknowledged: used if the API cannot tell the nonce */
   fallback: number | null;
+  /** the tx signed for each recent nonce (the last SIGNED_KEPT), sent again if that nonce comes up again */
+  signed: Map<number, { hex: string; hash: string }>;
 }
+
+/** nonces per account whose signed tx is kept for a re-send */
+const SIGNED_KEPT = 1024;
 
 interface BundleTx {
   account: AccountState;
@@ -95,7 +105,7 @@ export class LoadGenerator {
     this.api = opts.api ?? httpLoadApi;
     this.now = opts.now ?? Date.now;
     this.opts = { fee: 1n, tickMs: 100, payloadBytes: 32, maxInFlight: 8, maxBundle: 512, ...opts };
-    this.accounts = opts.accounts.map((key) => ({ key, pubkeyHex: toHex(key.publicKey), next: null, syncing: false, generation: 0, fallback: null }));
+    this.accounts = opts.accounts.map((key) => ({ key, pubkeyHex: toHex(key.publicKey), next: null, syncing: false, generation: 0, fallback: null, signed: new Map() }));
     this.nodeDownUntil = opts.apiUrls.map(() => 0);
   }
 
@@ -152,11 +162,17 @@ export class LoadGenerator {
         void this.resync(a);
         continue;
       }
-      const payload = new Uint8Array(this.opts.payloadBytes);
-      new DataView(payload.buffer).setFloat64(0, this.counter++);
       const nonce = a.next++;
-      const tx = signTx(this.opts.chainId, { sender: a.key.publicKey, nonce, fee: this.opts.fee, kind: TxKind.user, payload }, a.key);
-      out.push({ account: a, generation: a.generation, nonce, hex: toHex(encodeTx(tx)), hash: norm(toHex(txHash(tx))) });
+      let signed = a.signed.get(nonce);
+      if (signed === undefined) {
+        const payload = new Uint8Array(this.opts.payloadBytes);
+        new DataView(payload.buffer).setFloat64(0, this.counter++);
+        const tx = signTx(this.opts.chainId, { sender: a.key.publicKey, nonce, fee: this.opts.fee, kind: TxKind.user, payload }, a.key);
+        signed = { hex: toHex(encodeTx(tx)), hash: norm(toHex(txHash(tx))) };
+        a.signed.set(nonce, signed);
+        if (a.signed.size > SIGNED_KEPT) a.signed.delete(a.signed.keys().next().value as number);
+      }
+      out.push({ account: a, generation: a.generation, nonce, ...signed });
     }
     return out;
   }

@@ -119,6 +119,23 @@ load("a gap (the node lost txs) heals through the nonce look-up", async () => {
   assert.equal(one.slice(-2), [1, 2]);
 });
 
+load("a nonce is signed once: a stale nonce read sends the same tx again, never a second one", async () => {
+  const api = new FakeApi();
+  const g = make(api, { rate: 30 });
+  for (let i = 0; i < 3; i++) await tick(g); // nonce look-ups, then nonces 0 and 1 acknowledged
+  api.next.set(toHex(accounts[0].publicKey), 1); // a node behind (just unfrozen): account 0 at nonce 1
+  for (let i = 0; i < 4; i++) await tick(g); // nonce 2 refused, nonce 1 re-read, 1 and 2 sent again
+  const all = api.posts.flatMap((p) => p.txs);
+  const zero = all.filter((t) => who(t) === 0).map((t) => t.body.nonce);
+  assert.equal(zero.slice(0, 5), [0, 1, 2, 1, 2]);
+  const hashes = new Map<string, Set<string>>();
+  for (const t of all) {
+    const k = `${toHex(t.body.sender)}:${t.body.nonce}`;
+    hashes.set(k, (hashes.get(k) ?? new Set()).add(toHex(txHash(t))));
+  }
+  for (const [k, h] of hashes) assert.is(h.size, 1, `one tx for ${k}`);
+});
+
 load("an unreachable node counts as failed and is skipped for a while", async () => {
   let now = 0;
   const api = new FakeApi();
