@@ -8,7 +8,7 @@
 import { computeEpoch, type ChainConfig } from "../config/chainConfig.js";
 import { bytesEqual, toHex } from "../crypto/hex.js";
 import { BatchError, BatchErrorCode, TxError, TxErrorCode } from "../errors.js";
-import { verifyBatchHeaderSignature, verifyRandao } from "../signing.js";
+import { verifyBatchHeaderSignature } from "../signing.js";
 import type { SignedBatch, State } from "../types/ssz.js";
 import { sha256 } from "../crypto/hash.js";
 import { ScheduleError } from "../schedule/errors.js";
@@ -16,6 +16,7 @@ import { StateDraft } from "./draft.js";
 import { txRootFromHashes } from "./merkle.js";
 import { effectiveLeaderOrNull, processSlotsInto, recordProduced } from "./slots.js";
 import { computeStateRoot } from "./stateRoot.js";
+import { verifyRandaoCached } from "./randaoCache.js";
 import { txHashHexOf, txHashOf, verifyTxSignatureOf } from "./txRoots.js";
 import { applyTxInto } from "./txs.js";
 
@@ -55,7 +56,7 @@ export function applyBatch(state: State, batch: SignedBatch, config: ChainConfig
   }
   const proposer = draft.state.sequencers[header.proposerIndex];
   if (opts.verifySignatures ?? true) {
-    if (!verifyRandao(config.chainId, computeEpoch(config, header.slot), header.randaoReveal, proposer.pubkey)) {
+    if (!verifyRandaoCached(config.chainId, computeEpoch(config, header.slot), header.randaoReveal, proposer.pubkey)) {
       throw new BatchError(BatchErrorCode.BAD_RANDAO);
     }
     if (!verifyBatchHeaderSignature(header, batch.signature, proposer.pubkey)) {

@@ -65,6 +65,10 @@ export class Producer {
   private async produce(slot: number): Promise<void> {
     const { chain, logger, mempool, db } = this.modules;
     if (this.modules.isSyncing()) return;
+    // a batch being imported (e.g. the previous slot's, its txs still being checked) is the
+    // head to build on: wait for it, up to half a slot
+    await chain.whenIdle(this.config.slotMs / 2);
+    if (this.closed) return;
     const head = chain.getHead();
     if (slot <= head.slot) return;
     const index = this.myIndex();

@@ -34,7 +34,7 @@ export class Rejoiner {
       fee: this.config.minFee,
       sequencerIndex: index,
     });
-    const [res] = txs.submit([tx]);
+    const [res] = txs.submit([tx], { local: true });
     if (res.error) logger.warn({ index, code: res.error.code, err: res.error.message }, "rejoin tx refused");
     else logger.info({ index, epoch, tx: res.hash }, "sent rejoin tx");
   }

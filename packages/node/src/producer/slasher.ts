@@ -34,7 +34,7 @@ export class Slasher {
       header1: d.header1,
       header2: d.header2,
     });
-    const [res] = txs.submit([tx]);
+    const [res] = txs.submit([tx], { local: true });
     if (res.error) logger.warn({ proposer: d.proposer, code: res.error.code }, "slash tx refused");
     else logger.warn({ proposer: d.proposer, slot: d.slot, tx: res.hash }, "submitted slash tx for equivocation");
   }

@@ -8,9 +8,16 @@
  * from a bounded queue: a bundle of 500 txs is ~40 ms of ed25519 checks, and done in one go
  * it delays the slot timer and the import of the next batch by as much (the bench measured
  * event-loop stalls of 200-300 ms at 1,000 tx/s on 4 nodes). Slot work comes first; when
- * more than `maxQueuedTxs` wait, new bundles are ignored and POST /txs answers 503
- * (MEMPOOL_FULL), so a node at its limit pushes back instead of falling behind the chain.
+ * more than `maxQueuedTxs` wait, new bundles are ignored, and from `apiMaxQueuedTxs` on POST
+ * /txs answers 503 (MEMPOOL_FULL), so a network at its limit pushes back on its users
+ * instead of falling behind the chain (every node checks every tx: one node's queue measures
+ * what the whole network takes in).
+ * POST /txs also answers 503 while the event loop lags more than `maxLagMs` (mean over the
+ * last 200 ms): with the API taking all it was offered, a node on a loaded machine fell a
+ * slot or more behind, missed its slots and built on stale heads (the bench's max-load
+ * window: 12 missed slots in 8 s on 4 nodes; with the lag check: none).
  */
+import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import type { Logger } from "pino";
 import { BatonError, DecodeError, txHashHexOf, ssz, type Tx } from "@baton/core";
 import { MempoolError, MempoolErrorCode, type Mempool } from "../mempool/index.js";
@@ -24,18 +31,24 @@ export interface TxServiceOptions {
   rebroadcastMs: number;
   /** local txs tracked for rebroadcast at most */
   maxLocalTxs: number;
-  /** gossiped txs waiting for their signature check; beyond it bundles are ignored and the API refuses txs (default 4,096) */
+  /** gossiped txs waiting for their signature check; beyond it bundles are ignored (default 4,096) */
   maxQueuedTxs?: number;
+  /** POST /txs is refused (503) while more gossiped txs than this wait (default 1,024: about a slot's work at the limit) */
+  apiMaxQueuedTxs?: number;
   /** most ms of signature checks per turn of the event loop (default 4) */
   sliceMs?: number;
+  /** POST /txs is refused (503) while the event loop's mean lag over the last 200 ms exceeds this (default 25; 0 = never) */
+  maxLagMs?: number;
 }
 export const defaultTxServiceOptions: TxServiceOptions = {
-  flushIntervalMs: 10,
+  flushIntervalMs: 5,
   maxBundleTxs: 512,
   rebroadcastMs: 3_000,
   maxLocalTxs: 100_000,
   maxQueuedTxs: 4_096,
+  apiMaxQueuedTxs: 1_024,
   sliceMs: 4,
+  maxLagMs: 25,
 };
 
 export interface TxResult {
@@ -54,6 +67,8 @@ interface QueuedBundle {
 
 /** Mempool refusals that prove the sender of a bundle wrong (honest nodes only bundle verified txs). */
 const PEER_FAULTS = new Set<string>([MempoolErrorCode.BAD_SIGNATURE, MempoolErrorCode.TOO_LARGE]);
+/** the event-loop lag refuses API txs only while at least this many txs are pending */
+const LAG_REFUSAL_MIN_POOL = 512;
 /** txs checked between two looks at the clock */
 const CHECKS_PER_CLOCK_READ = 8;
 
@@ -64,7 +79,13 @@ export class TxService {
   private drainScheduled = false;
   private stopped = false;
   private readonly maxQueuedTxs: number;
+  private readonly apiMaxQueuedTxs: number;
   private readonly sliceMs: number;
+  private readonly maxLagMs: number;
+  private readonly lagHistogram: IntervalHistogram | null;
+  private readonly lagTimer: NodeJS.Timeout | null;
+  /** mean event-loop lag (ms) over the last 200 ms */
+  private lagMs = 0;
   private timer: NodeJS.Timeout | undefined;
   /** txs our users gave us, by hash, with when we last sent them */
   private readonly local = new Map<string, { tx: Tx; sentAt: number }>();
@@ -77,7 +98,32 @@ export class TxService {
     this.rebroadcastTimer = setInterval(() => this.rebroadcast(), Math.max(100, opts.rebroadcastMs / 2));
     this.rebroadcastTimer.unref();
     this.maxQueuedTxs = opts.maxQueuedTxs ?? 4_096;
+    this.apiMaxQueuedTxs = Math.min(this.maxQueuedTxs, opts.apiMaxQueuedTxs ?? 1_024);
     this.sliceMs = opts.sliceMs ?? 4;
+    this.maxLagMs = opts.maxLagMs ?? 25;
+    this.lagHistogram = this.maxLagMs > 0 ? monitorEventLoopDelay({ resolution: 10 }) : null;
+    this.lagTimer = null;
+    if (this.lagHistogram) {
+      const h = this.lagHistogram;
+      h.enable();
+      this.lagTimer = setInterval(() => {
+        // each sample is the time between two 10 ms ticks: the lag is what exceeds 10 ms
+        this.lagMs = h.count > 0 ? Math.max(0, h.mean / 1e6 - 10) : 0;
+        h.reset();
+      }, 200);
+      this.lagTimer.unref();
+    }
+  }
+
+  /** Why POST /txs is refused now, or null. */
+  private busyReason(): string | null {
+    // every node checks every tx: a long queue here means the whole network takes in more than it can check
+    if (this.queuedTxs >= this.apiMaxQueuedTxs) return `this node is busy checking ${this.queuedTxs} txs from peers; retry shortly`;
+    // lag alone (a restart catching up, a busy machine) refuses nothing: only a node that is behind under a tx load
+    if (this.maxLagMs > 0 && this.lagMs > this.maxLagMs && this.modules.mempool.size >= LAG_REFUSAL_MIN_POOL) {
+      return `this node is behind on its work (event loop ${Math.round(this.lagMs)} ms late); retry shortly`;
+    }
+    return null;
   }
 
   /** Gossiped txs waiting for their signature check. */
@@ -116,14 +162,17 @@ export class TxService {
     this.local.set(hash, { tx, sentAt: this.now() });
   }
 
-  /** Txs from a user: into the mempool, then out to peers. One result per tx, in order. */
-  submit(txs: Tx[]): TxResult[] {
+  /**
+   * Txs from a user: into the mempool, then out to peers. One result per tx, in order.
+   * `local`: this node's own txs (rejoin, slash evidence), never refused for load.
+   */
+  submit(txs: Tx[], opts: { local?: boolean } = {}): TxResult[] {
     const results: TxResult[] = [];
-    const busy = this.queuedTxs >= this.maxQueuedTxs;
+    const busy = opts.local ? null : this.busyReason();
     for (const tx of txs) {
       const hash = txHashHexOf(tx);
       try {
-        if (busy) throw new MempoolError(MempoolErrorCode.FULL, `this node is busy checking ${this.queuedTxs} txs from peers; retry shortly`, hash);
+        if (busy !== null) throw new MempoolError(MempoolErrorCode.FULL, busy, hash);
         const r = this.modules.mempool.add(tx);
         if (r.added) this.enqueue(tx);
         this.trackLocal(hash, tx);
@@ -217,6 +266,8 @@ export class TxService {
   /** Publishes what is pending; bundles still queued are ignored (their validations settle at once). */
   stop(): void {
     clearInterval(this.rebroadcastTimer);
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    this.lagHistogram?.disable();
     this.stopped = true;
     this.flush();
     for (const job of this.queue.splice(0)) job.reject(new GossipValidationError(GossipAction.IGNORE, "TXS_STOPPING"));
