@@ -11,7 +11,7 @@
  * N = 1 is the centralized baseline: the same software, one sequencer leading every slot.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { slotStartTime } from "@baton/core";
 import { startDevnet, type Devnet } from "../launcher.js";
@@ -49,6 +49,8 @@ export interface NodeMaxStats {
   /** event-loop lag over the window (ms): how late a slot timer or a batch can be handled */
   eventLoopLagP99Ms: number | null;
   eventLoopLagMaxMs: number | null;
+  /** the node's own memory gauges at the end of the window (MB) */
+  memory: { heapUsedMb: number | null; heapTotalMb: number | null; externalMb: number | null; rssMb: number | null };
   cpuSeconds: number | null;
   cpuSecondsPer1kTx: number | null;
   peakRssBytes: number | null;
@@ -64,12 +66,16 @@ export interface MaxResult {
   perNode: NodeMaxStats[];
   /** the bench process's own CPU over the window (load driver, observers) */
   benchCpuSeconds: number;
+  /** CPU the nodes and the bench used over the window ÷ (cores × window): below ~0.9 other work shared the machine */
+  cpuShare: number | null;
   driver: DriverStats;
 }
 
 export interface NodeSteadyStats {
   /** ms from the start of a batch's slot to this node reporting it (production + propagation + import) */
   batchDelay: Summary;
+  /** the same for the batches this node produced itself (production only) */
+  ownBatchDelay: Summary;
   eventLoopLagP99Ms: number | null;
   eventLoopLagMaxMs: number | null;
   /** ms from POST to the batch event at this node, for the txs sent in the window */
@@ -146,18 +152,37 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (${lastErr})` : ""}`);
 }
 
-/** The event-loop lag p99 and max (ms) since the previous scrape of /metrics (prom-client resets them at each scrape). */
-async function eventLoopLag(url: string): Promise<{ p99: number | null; max: number | null }> {
+interface NodeGauges {
+  /** event-loop lag p99 and max (ms) since the previous scrape (prom-client resets them at each scrape) */
+  p99: number | null;
+  max: number | null;
+  /** MB: V8 heap used and total, memory outside the heap (buffers, native), resident set */
+  heapUsedMb: number | null;
+  heapTotalMb: number | null;
+  externalMb: number | null;
+  rssMb: number | null;
+}
+
+/** A few of the node's own gauges, from GET /metrics. */
+async function eventLoopLag(url: string): Promise<NodeGauges> {
   try {
     const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) });
     const text = await res.text();
-    const g = (name: string) => {
+    const g = (name: string, scale: number) => {
       const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, "m").exec(text);
-      return m ? Number(m[1]) * 1000 : null;
+      return m ? Number(m[1]) * scale : null;
     };
-    return { p99: g("nodejs_eventloop_lag_p99_seconds"), max: g("nodejs_eventloop_lag_max_seconds") };
+    const mb = 1 / 2 ** 20;
+    return {
+      p99: g("nodejs_eventloop_lag_p99_seconds", 1000),
+      max: g("nodejs_eventloop_lag_max_seconds", 1000),
+      heapUsedMb: g("nodejs_heap_size_used_bytes", mb),
+      heapTotalMb: g("nodejs_heap_size_total_bytes", mb),
+      externalMb: g("nodejs_external_memory_bytes", mb),
+      rssMb: g("process_resident_memory_bytes", mb),
+    };
   } catch {
-    return { p99: null, max: null };
+    return { p99: null, max: null, heapUsedMb: null, heapTotalMb: null, externalMb: null, rssMb: null };
   }
 }
 const lagOf = (urls: string[]) => Promise.all(urls.map(eventLoopLag));
@@ -231,22 +256,29 @@ export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterPh
         missedSlots: ref.missesBetween(w0, w1),
         perNode: observers.map((ob, i) => {
           const here = ob.includedBetween(w0, w1).txs;
+          const { heapUsedMb, heapTotalMb, externalMb, rssMb } = lag[i];
           return {
             eventLoopLagP99Ms: lag[i].p99,
             eventLoopLagMaxMs: lag[i].max,
+            memory: { heapUsedMb, heapTotalMb, externalMb, rssMb },
             cpuSeconds: cpu[i],
             cpuSecondsPer1kTx: ratio(cpu[i], here / 1000),
             peakRssBytes: mem[i],
           };
         }),
         benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
+        cpuShare: cpu.some((c) => c === null)
+          ? null
+          : (cpu.reduce((a, c) => a! + c!, 0)! + (benchCpu.user + benchCpu.system) / 1e6) / ((availableParallelism() * (w1 - w0)) / 1000),
         driver: { ...driver.stats },
       };
       o.log(
-        `  max load: ${Math.round(result.max.txPerSecond ?? 0)} tx/s (${inc.txs} txs in ${inc.batches} batches, ${result.max.missedSlots} missed slots), ` +
+        `  max load: ${Math.round(result.max.txPerSecond ?? 0)} tx/s (${inc.txs} txs in ${inc.batches} batches, ${result.max.missedSlots} missed slots, ` +
+          `nodes + bench used ${Math.round((result.max.cpuShare ?? NaN) * 100)}% of the machine's CPU), ` +
           `event-loop lag p99/max ms ${lag.map((l) => `${Math.round(l.p99 ?? NaN)}/${Math.round(l.max ?? NaN)}`).join(" ")}, ` +
           `CPU s/1k tx per node ${result.max.perNode.map((p) => p.cpuSecondsPer1kTx?.toFixed(3) ?? "?").join(" ")}, ` +
-          `peak RSS MB ${mem.map((b) => (b === null ? "?" : Math.round(b / 2 ** 20))).join(" ")}`,
+          `peak RSS MB ${mem.map((b) => (b === null ? "?" : Math.round(b / 2 ** 20))).join(" ")} ` +
+          `(heap used/total, external at the end: ${lag.map((l) => `${Math.round(l.heapUsedMb ?? NaN)}/${Math.round(l.heapTotalMb ?? NaN)}, ${Math.round(l.externalMb ?? NaN)}`).join("; ")})`,
       );
       if (driver.stats.exhausted) o.log("  note: the pre-signed pool ran out during the max-load window");
       // let the queue drain before the steady load
@@ -287,8 +319,10 @@ export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterPh
         all.push(...lat);
         const here = ob.includedBetween(w0, w1).txs;
         const cfg = d.genesis.config;
-        const batchDelay = summarize(ob.batches.filter((b) => b.at >= w0 && b.at < w1).map((b) => b.at - slotStartTime(cfg, b.slot)));
-        return { batchDelay, eventLoopLagP99Ms: lag[i].p99, eventLoopLagMaxMs: lag[i].max, latency: summarize(lat), notSeen, cpuSecondsPer1kTx: ratio(cpu[i], here / 1000) };
+        const inWindow = ob.batches.filter((b) => b.at >= w0 && b.at < w1);
+        const batchDelay = summarize(inWindow.map((b) => b.at - slotStartTime(cfg, b.slot)));
+        const ownBatchDelay = summarize(inWindow.filter((b) => b.source === "produced").map((b) => b.at - slotStartTime(cfg, b.slot)));
+        return { batchDelay, ownBatchDelay, eventLoopLagP99Ms: lag[i].p99, eventLoopLagMaxMs: lag[i].max, latency: summarize(lat), notSeen, cpuSecondsPer1kTx: ratio(cpu[i], here / 1000) };
       });
       const inc = ref.includedBetween(w0, w1);
       result.steady = {
@@ -305,7 +339,8 @@ export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterPh
           perNode.map((p) => `${Math.round(p.latency.p50)}/${Math.round(p.latency.p99)}`).join(" ") +
           `; CPU s/1k tx ${perNode.map((p) => p.cpuSecondsPer1kTx?.toFixed(3) ?? "?").join(" ")}` +
           `; event-loop lag p99/max ms ${lag.map((l) => `${Math.round(l.p99 ?? NaN)}/${Math.round(l.max ?? NaN)}`).join(" ")}` +
-          `; batch seen after slot start p50/p99 ms ${perNode.map((p) => `${Math.round(p.batchDelay.p50)}/${Math.round(p.batchDelay.p99)}`).join(" ")}`,
+          `; batch imported after slot start p50/p99 ms ${perNode.map((p) => `${Math.round(p.batchDelay.p50)}/${Math.round(p.batchDelay.p99)}`).join(" ")}` +
+          ` (own batches ${perNode.map((p) => `${Math.round(p.ownBatchDelay.p50)}/${Math.round(p.ownBatchDelay.p99)}`).join(" ")})`,
       );
     }
 
@@ -351,9 +386,18 @@ async function runFailover(
     };
     await addSchedule(url0, st.epoch);
     await addSchedule(url0, st.epoch + 1);
-    // the first slot at least 1.5 slots ahead that some node leads
+    // The first slot at least 1.5 slots ahead whose leader does not also lead the slot after:
+    // a dead leader's own next slots are missed by design until it is ejected, so with
+    // consecutive slots the gap would measure the schedule, not the failover.
+    const leads = (slot: number) => leaderOf.get(slot);
     let killSlot = st.slot + 2;
-    while (!leaderOf.has(killSlot) || !seqIndex.includes(leaderOf.get(killSlot)!)) killSlot++;
+    while (
+      leads(killSlot) === undefined ||
+      !seqIndex.includes(leads(killSlot)!) ||
+      (leads(killSlot + 1) !== undefined && leads(killSlot + 1) === leads(killSlot))
+    ) {
+      killSlot++;
+    }
     const killedSequencer = leaderOf.get(killSlot)!;
     const k = seqIndex.indexOf(killedSequencer);
     const survivor = observers.find((_, i) => i !== k)!;
