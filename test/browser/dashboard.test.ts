@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { startDevnet, type Devnet } from "@baton/devnet";
+import { reportSetupErrors } from "../e2e/helpers.js";
 
 const test = suite("dashboard in chromium");
 const CHROMIUM = process.env.BATON_CHROMIUM || "/usr/bin/chromium";
@@ -52,7 +53,7 @@ if (!existsSync(CHROMIUM)) {
   let page: Page;
   const pageErrors: string[] = [];
 
-  test.before(async () => {
+  test.before(reportSetupErrors(async () => {
     dir = mkdtempSync(join(tmpdir(), "baton-browser-"));
     profile = mkdtempSync(join(tmpdir(), "baton-chromium-"));
     mkdirSync(REPORTS, { recursive: true });
@@ -78,7 +79,7 @@ if (!existsSync(CHROMIUM)) {
     });
     page = ctx.pages()[0] ?? (await ctx.newPage());
     page.on("pageerror", (e) => pageErrors.push(e.message));
-  });
+  }));
 
   test.after(async () => {
     await ctx?.close().catch(() => undefined);

@@ -19,7 +19,7 @@ import {
   type BatchHeader,
 } from "@baton/core";
 import { startDevnet, deriveLoadAccounts, type Devnet } from "@baton/devnet";
-import { getJson, postJson, waitFor, type SequencerInfo, type Status } from "./helpers.js";
+import { getJson, postJson, waitFor, type SequencerInfo, type Status, reportSetupErrors } from "./helpers.js";
 
 const test = suite("cluster");
 const NODES = 4;
@@ -35,7 +35,7 @@ const status = (i: number) => getJson<Status>(`${api(i)}/status`);
 const sequencers = (i: number) => getJson<SequencerInfo[]>(`${api(i)}/sequencers`);
 const log = (msg: string) => console.log(`    [cluster] ${msg}`);
 
-test.before(async () => {
+test.before(reportSetupErrors(async () => {
   dir = mkdtempSync(join(tmpdir(), "baton-cluster-"));
   devnet = await startDevnet({
     nodes: NODES,
@@ -52,7 +52,7 @@ test.before(async () => {
     log: (l) => log(l),
   });
   await devnet.waitReady(30_000);
-});
+}));
 
 test.after(async () => {
   await devnet?.stop();

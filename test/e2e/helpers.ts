@@ -46,3 +46,15 @@ export interface SequencerInfo {
   misses: number;
   consecutiveMisses: number;
 }
+
+/** uvu swallows an error thrown in a before() hook (the suite just shows 0 passed): print it. */
+export function reportSetupErrors(fn: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    try {
+      await fn();
+    } catch (e) {
+      console.error(`    [setup failed] ${(e as Error)?.stack ?? String(e)}`);
+      throw e;
+    }
+  };
+}

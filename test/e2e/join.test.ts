@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { fromHex } from "@baton/core";
 import { startDevnet, type Devnet } from "@baton/devnet";
 import { BatonDb } from "../../packages/node/src/db/index.js";
-import { getJson, waitFor, type SequencerInfo, type Status } from "./helpers.js";
+import { getJson, waitFor, type SequencerInfo, type Status, reportSetupErrors } from "./helpers.js";
 
 const test = suite("join and stake");
 const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -95,7 +95,7 @@ function writeConfig(dataDir: string): string {
   return file;
 }
 
-test.before(async () => {
+test.before(reportSetupErrors(async () => {
   dir = mkdtempSync(join(tmpdir(), "baton-join-"));
   op = join(dir, "operator");
   mkdirSync(op);
@@ -115,7 +115,7 @@ test.before(async () => {
     log,
   });
   await devnet.waitReady(30_000);
-});
+}));
 
 test.after(async () => {
   await stopNode5();
