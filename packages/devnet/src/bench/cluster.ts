@@ -33,8 +33,11 @@ export interface ClusterPhaseOptions {
   seed: Uint8Array;
   loadAccounts: number;
   pool: TxPool;
+  /** a window with no load first, to measure the nodes' cost at rest */
+  idleMs?: number;
   max?: { warmupMs: number; windowMs: number; backlog: number };
-  steady?: { rate: number; warmupMs: number; windowMs: number; tailMs: number };
+  /** `capAtMaxFraction`: run the steady load at most at this fraction of the max measured just before (a cluster slower than the load would only queue) */
+  steady?: { rate: number; warmupMs: number; windowMs: number; tailMs: number; capAtMaxFraction?: number };
   failover?: { rate: number; timeoutMs: number };
   log: (line: string) => void;
   /** keep the devnet directory (node logs) after a successful phase */
@@ -117,6 +120,8 @@ export interface ClusterPhaseResult {
   name: string;
   nodes: number;
   slotMs: number;
+  /** CPU cores each node uses with no tx load (batches, gossip heartbeats, peers) */
+  idleCores: (number | null)[] | null;
   max: MaxResult | null;
   steady: SteadyResult | null;
   failover: FailoverResult | null;
@@ -192,7 +197,7 @@ const diff = (a: (number | null)[], b: (number | null)[]) => a.map((x, i) => (x 
 
 export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterPhaseResult> {
   const dir = mkdtempSync(join(tmpdir(), `baton-bench-${o.name}-`));
-  const result: ClusterPhaseResult = { name: o.name, nodes: o.nodes, slotMs: o.slotMs, max: null, steady: null, failover: null };
+  const result: ClusterPhaseResult = { name: o.name, nodes: o.nodes, slotMs: o.slotMs, idleCores: null, max: null, steady: null, failover: null };
   let devnet: Devnet | null = null;
   const observers: NodeObserver[] = [];
   const driverRef: { d: LoadDriver | null } = { d: null };
@@ -230,6 +235,15 @@ export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterPh
     o.signal?.addEventListener("abort", onAbort);
     const check = () => o.signal?.throwIfAborted();
     const ref = observers[0];
+
+    if (o.idleMs) {
+      // no load: what the nodes cost at rest (a fixed cost that each tx rate shares)
+      const cpu0 = cpuOf(d);
+      const t0 = Date.now();
+      await sleep(o.idleMs);
+      result.idleCores = diff(cpu0, cpuOf(d)).map((c) => (c === null ? null : c / ((Date.now() - t0) / 1000)));
+      o.log(`  idle: CPU cores per node ${result.idleCores.map((c) => c?.toFixed(3) ?? "?").join(" ")}`);
+    }
 
     if (o.max) {
       const m = o.max;
@@ -288,8 +302,9 @@ export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterPh
     }
 
     if (o.steady) {
-      const s = o.steady;
-      o.log(`  steady load: ${s.rate} tx/s, ${s.warmupMs / 1000} s warm-up + ${s.windowMs / 1000} s window`);
+      const cap = o.steady.capAtMaxFraction !== undefined && result.max?.txPerSecond ? Math.floor((o.steady.capAtMaxFraction * result.max.txPerSecond) / 50) * 50 : Infinity;
+      const s = { ...o.steady, rate: Math.max(50, Math.min(o.steady.rate, cap)) };
+      o.log(`  steady load: ${s.rate} tx/s${s.rate < o.steady.rate ? ` (${o.steady.capAtMaxFraction} of this cluster's max, below the ${o.steady.rate} tx/s of the others)` : ""}, ${s.warmupMs / 1000} s warm-up + ${s.windowMs / 1000} s window`);
       await driver.runRate(s.rate, Date.now() + s.warmupMs);
       check();
       for (const ob of observers) ob.trackHashes = true;

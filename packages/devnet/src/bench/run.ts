@@ -38,6 +38,8 @@ export interface BenchPlan {
   poolPerAccount: number;
   /** backlog: most txs kept submitted but not included; null = 0.4 s of the cluster's verify capacity (cores × verify ÷ nodes), 1,000 to 4,000 */
   maxLoad: { warmupMs: number; windowMs: number; backlog: number | null };
+  /** a window with no load before the max load: the nodes' cost at rest */
+  idleMs: number;
   steady: { rate: number; warmupMs: number; windowMs: number; tailMs: number };
   batonNodes: number;
   sweepNodes: number[];
@@ -54,8 +56,9 @@ export function benchPlan(quick: boolean, steadyRate?: number): BenchPlan {
       coreSizes: [10, 100],
       coreTxs: 200,
       poolAccounts: 50,
-      poolPerAccount: 160,
+      poolPerAccount: 400,
       maxLoad: { warmupMs: 1_000, windowMs: 2_000, backlog: 1_000 },
+      idleMs: 1_000,
       steady: { rate: steadyRate ?? 200, warmupMs: 500, windowMs: 2_000, tailMs: 800 },
       batonNodes: 3,
       sweepNodes: [],
@@ -72,6 +75,7 @@ export function benchPlan(quick: boolean, steadyRate?: number): BenchPlan {
     poolAccounts: 200,
     poolPerAccount: 600,
     maxLoad: { warmupMs: 3_000, windowMs: 8_000, backlog: null },
+    idleMs: 4_000,
     steady: { rate: steadyRate ?? 1_000, warmupMs: 2_000, windowMs: 8_000, tailMs: 1_500 },
     batonNodes: 4,
     sweepNodes: [8],
@@ -173,7 +177,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       log(`  ${pool.size} txs from ${plan.poolAccounts} accounts signed in ${((Date.now() - t) / 1000).toFixed(1)} s (before any node runs, so no load-generator signing competes with the nodes)`);
     });
   }
-  const cluster = (name: string, nodes: number, slotMs: number, ports: { baseApiPort: number; baseP2pPort: number }, parts: { max?: boolean; steady?: boolean; failover?: boolean }) =>
+  const cluster = (
+    name: string,
+    nodes: number,
+    slotMs: number,
+    ports: { baseApiPort: number; baseP2pPort: number },
+    parts: { max?: boolean; steady?: boolean; failover?: boolean; capSteady?: boolean },
+  ) =>
     runClusterPhase({
       name,
       nodes,
@@ -185,8 +195,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       loadAccounts: plan.poolAccounts,
       pool: pool!,
       signal: opts.signal,
+      idleMs: parts.max ? plan.idleMs : undefined,
       max: parts.max ? { ...plan.maxLoad, backlog: plan.maxLoad.backlog ?? backlogFor(nodes) } : undefined,
-      steady: parts.steady ? plan.steady : undefined,
+      steady: parts.steady ? { ...plan.steady, capAtMaxFraction: parts.capSteady ? 0.6 : undefined } : undefined,
       failover: parts.failover ? { rate: plan.steady.rate, timeoutMs: plan.failoverTimeoutMs } : undefined,
       log,
     });
@@ -216,7 +227,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     if (want("sweep")) {
       for (const n of plan.sweepNodes) {
         await phase(`sweep: ${n} sequencers`, async () => {
-          (r.sweep ??= []).push(await cluster(`baton-${n}`, n, 250, PORTS.sweep, { max: true, steady: true }));
+          (r.sweep ??= []).push(await cluster(`baton-${n}`, n, 250, PORTS.sweep, { max: true, steady: true, capSteady: true }));
         });
       }
     }
@@ -302,6 +313,7 @@ export function benchRows(r: BenchResults, cores: number): BenchRow[] {
     rows.push({ section: s, metric: `soft confirmation p50 at ${c.steady?.rate ?? "?"} tx/s`, value: cP50, unit: "ms" });
     rows.push({ section: s, metric: `soft confirmation p99 at ${c.steady?.rate ?? "?"} tx/s`, value: cP99, unit: "ms" });
     rows.push({ section: s, metric: "CPU per 1,000 txs at max load", value: cMaxCpu, unit: "s" });
+    rows.push({ section: s, metric: "CPU at rest (no txs)", value: maxOf(c.idleCores ?? []), unit: "cores" });
     rows.push({ section: s, metric: "CPU per 1,000 txs at the steady load", value: maxOf(c.steady?.perNode.map((p) => p.cpuSecondsPer1kTx) ?? []), unit: "s" });
   }
 
@@ -329,6 +341,8 @@ export function benchRows(r: BenchResults, cores: number): BenchRow[] {
       ratio: { value: steadyRatio, of: "centralized" },
       target: judged ? atMost(steadyRatio, 1.1, "<= 1.10× centralized") : undefined,
     });
+    const idle = maxOf(p.idleCores ?? []);
+    rows.push({ section: s, metric: "CPU at rest (no txs), busiest node", value: idle, unit: "cores", ratio: { value: ratio(idle, maxOf(c?.idleCores ?? [])), of: "centralized" } });
     const cpu = maxOf(p.max?.perNode.map((n) => n.cpuSecondsPer1kTx) ?? []);
     rows.push({ section: s, metric: "CPU per 1,000 txs at its max load, busiest node", value: cpu, unit: "s", ratio: { value: ratio(cpu, cMaxCpu), of: "centralized at its max" } });
     const p50 = worst(p, "p50");

@@ -78,6 +78,7 @@ function phase(nodes: number, tput: number, cpu: number[], p50: number[], p99: n
     name: `p${nodes}`,
     nodes,
     slotMs: 250,
+    idleCores: cpu.map(() => 0.05),
     max: {
       txPerSecond: tput,
       windowMs: 8000,
