@@ -82,10 +82,12 @@ export async function waitIncluded(api: string, hash: string, timeoutMs: number)
   throw new UsageError(`--wait: tx ${hash} was not included within ${timeoutMs / 1000} s (see baton status)`);
 }
 
-/** Slots per epoch, from the length of the current epoch's schedule. */
-async function slotsPerEpoch(api: string, epoch: number): Promise<number> {
-  const s = await apiRequest<{ slots: unknown[] }>(api, "GET", `/schedule?epoch=${epoch}`);
-  return s.slots.length;
+/** Slots per epoch, from /status (a chain parameter: no race with the head moving on). */
+async function slotsPerEpoch(api: string, _epoch: number): Promise<number> {
+  const s = await apiRequest<{ slotsPerEpoch?: number; epoch: number }>(api, "GET", "/status");
+  if (typeof s.slotsPerEpoch === "number") return s.slotsPerEpoch;
+  const sch = await apiRequest<{ slots: unknown[] }>(api, "GET", `/schedule?epoch=${s.epoch}`);
+  return sch.slots.length;
 }
 
 /**

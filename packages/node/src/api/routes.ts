@@ -74,6 +74,8 @@ export function registerRoutes(api: ApiServer, m: ApiModules): void {
     const sync = m.syncProgress();
     return {
       chainId: config.chainId,
+      slotMs: config.slotMs,
+      slotsPerEpoch: config.slotsPerEpoch,
       slot,
       epoch: computeEpoch(config, slot),
       head: nodeRef(chain.getHead()),
