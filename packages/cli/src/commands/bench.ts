@@ -1,5 +1,5 @@
 /** `baton bench`: runs @baton/devnet's benchmark, prints the table, writes the JSON (and markdown). */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { bool, int, list, str, UsageError, type CommandSpec, type FlagValues } from "../args.js";
 import type { Command } from "../command.js";
@@ -13,7 +13,7 @@ const spec: CommandSpec = {
   flags: {
     quick: { type: "boolean", help: "a short run (under a minute) that checks every phase still runs; its numbers mean nothing" },
     out: { type: "string", valueName: "file", help: "the JSON results", default: "reports/bench.json" },
-    markdown: { type: "string", valueName: "file", help: "also write the machine and the table as markdown (docs/performance.md)" },
+    markdown: { type: "string", valueName: "file", help: "also write the machine and the table as markdown; in a file with <!-- bench:results --> markers (docs/performance.md) only that part is replaced" },
     only: { type: "string", valueName: "phase[,...]", help: `run only these phases: ${PHASE_NAMES.join(",")}` },
     "steady-load": { type: "string", valueName: "tx/s", help: "the steady load of the latency and equal-load CPU rows (default 1000; quick 200)" },
   },
@@ -78,7 +78,8 @@ export const benchCommand: Command = {
       io.out(`results: ${opts.out}`);
       if (opts.markdown) {
         await mkdir(dirname(opts.markdown), { recursive: true });
-        await writeFile(opts.markdown, bench.markdownReport(report) + "\n");
+        const doc = await readFile(opts.markdown, "utf8").catch(() => null);
+        await writeFile(opts.markdown, bench.replaceResults(doc, bench.markdownReport(report)));
         io.out(`markdown: ${opts.markdown}`);
       }
       const unmeasured = report.rows.filter((r) => r.value === null);

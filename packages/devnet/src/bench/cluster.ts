@@ -106,10 +106,10 @@ export interface FailoverResult {
   killedSequencer: number;
   /** the slot the killed node was due to lead */
   killSlot: number;
-  /** ms from the kill to the next batch a survivor imported */
+  /** ms from the start of the slot the killed leader failed to lead (it died just before) to the next batch a survivor imported */
   nextBatchMs: number | null;
   nextBatchSlot: number | null;
-  /** ms from the kill to the survivor's event that the dead sequencer was ejected */
+  /** ms from the start of that slot to the survivor's event that the dead sequencer was ejected */
   ejectionMs: number | null;
   ejectionSlot: number | null;
   /** slots scheduled to the dead sequencer from the kill slot to its ejection, inclusive */
@@ -417,8 +417,10 @@ async function runFailover(
     const k = seqIndex.indexOf(killedSequencer);
     const survivor = observers.find((_, i) => i !== k)!;
     const survivorUrl = survivor.apiUrl;
-    const killAt = slotStartTime(cfg, killSlot) - cfg.slotMs / 2;
-    o.log(`  failover: SIGKILL node${k + 1} (sequencer ${killedSequencer}) half a slot before slot ${killSlot}, which it leads`);
+    // it dies just before its slot; the gaps are counted from the start of the slot it fails to lead
+    const deadFrom = slotStartTime(cfg, killSlot);
+    const killAt = deadFrom - Math.min(50, cfg.slotMs / 4);
+    o.log(`  failover: SIGKILL node${k + 1} (sequencer ${killedSequencer}) just before slot ${killSlot}, which it leads`);
     await sleep(Math.max(0, killAt - Date.now()));
     const tKill = Date.now();
     d.nodes[k].kill("SIGKILL");
@@ -456,14 +458,14 @@ async function runFailover(
       killedNode: k + 1,
       killedSequencer,
       killSlot,
-      nextBatchMs: next ? next.at - tKill : null,
+      nextBatchMs: next ? next.at - deadFrom : null,
       nextBatchSlot: next?.slot ?? null,
-      ejectionMs: ejected ? ejected.at - tKill : null,
+      ejectionMs: ejected ? ejected.at - deadFrom : null,
       ejectionSlot: ejected?.slot ?? null,
       deadLeaderSlotsToEjection: deadSlots,
     };
     o.log(
-      `  failover: next batch ${r.nextBatchMs ?? "never"} ms after the kill (slot ${r.nextBatchSlot}), ` +
+      `  failover: next batch ${r.nextBatchMs ?? "never"} ms after the start of its slot (slot ${r.nextBatchSlot}), ` +
         `ejected after ${r.ejectionMs ?? "never"} ms (slot ${r.ejectionSlot}, ${deadSlots ?? "?"} of its slots)`,
     );
     return r;

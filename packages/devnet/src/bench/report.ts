@@ -159,8 +159,27 @@ export function markdownReport(report: BenchReport): string {
     "",
     `Targets: ${t.met} met, ${t.missed} missed, ${t.unjudged} not judged.`,
   ];
+  const notes = report.rows.filter((r) => r.note);
+  if (notes.length > 0) lines.push("", "Notes:", ...notes.map((r) => `- ${r.section}, ${r.metric}: ${r.note}`));
   if (report.errors.length > 0) {
     lines.push("", "Phases that failed:", ...report.errors.map((e) => `- ${e.phase}: ${e.error}`));
   }
   return lines.join("\n");
+}
+
+export const RESULTS_BEGIN = "<!-- bench:results -->";
+export const RESULTS_END = "<!-- /bench:results -->";
+
+/**
+ * `doc` with the text between the results markers replaced by `section` (a document such as
+ * docs/performance.md keeps its prose; `baton bench --markdown` refreshes the numbers).
+ * Without markers: the section alone, wrapped in them.
+ */
+export function replaceResults(doc: string | null, section: string): string {
+  const block = `${RESULTS_BEGIN}\n${section.trim()}\n${RESULTS_END}`;
+  if (doc === null) return block + "\n";
+  const a = doc.indexOf(RESULTS_BEGIN);
+  const b = doc.indexOf(RESULTS_END);
+  if (a < 0 || b < a) return block + "\n";
+  return doc.slice(0, a) + block + doc.slice(b + RESULTS_END.length);
 }

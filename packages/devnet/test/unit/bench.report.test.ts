@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { atLeast, atMost, formatNumber, formatTable, markdownTable, summarizeTargets, type BenchRow } from "../../src/bench/report.js";
+import { atLeast, atMost, formatNumber, formatTable, markdownTable, replaceResults, summarizeTargets, type BenchRow } from "../../src/bench/report.js";
 import { benchRows, type BenchResults } from "../../src/bench/run.js";
 import type { ClusterPhaseResult } from "../../src/bench/cluster.js";
 import { summarize } from "../../src/bench/stats.js";
@@ -69,6 +69,12 @@ table("markdown: one row per result, pipes escaped", () => {
   assert.is(md.length, 2 + 4);
   assert.is(md[3], "| | level | 110,000 /s | | | |");
   assert.ok(md[5].includes("a\\|b"));
+});
+table("results between markers are replaced, the prose kept", () => {
+  const doc = "# Perf\n\nprose\n\n<!-- bench:results -->\nold table\n<!-- /bench:results -->\n\nmore prose\n";
+  assert.is(replaceResults(doc, "new table"), "# Perf\n\nprose\n\n<!-- bench:results -->\nnew table\n<!-- /bench:results -->\n\nmore prose\n");
+  assert.is(replaceResults(null, "t"), "<!-- bench:results -->\nt\n<!-- /bench:results -->\n");
+  assert.is(replaceResults("no markers", "t"), "<!-- bench:results -->\nt\n<!-- /bench:results -->\n");
 });
 table.run();
 
@@ -150,7 +156,7 @@ build("CPU and latency are judged against the centralized baseline", () => {
 });
 build("failover in slots, memory in MB", () => {
   const rs = benchRows(results, 2);
-  const next = find(rs, "failover", "leader killed → next batch");
+  const next = find(rs, "failover", "leader dies → next batch");
   assert.is(next.ratio!.value, 1.5);
   assert.is(next.target!.met, true);
   assert.is(find(rs, "failover", "its own slots").target!.met, true);
