@@ -12,7 +12,7 @@
  * Caller's duty: treat states as immutable values. A state changed in place after its root
  * was computed here gets a stale root.
  */
-import { Account, ChainState, MAX_ACCOUNTS, type State } from "../types/ssz.js";
+import { Account, ChainState, MAX_ACCOUNTS, MAX_SEQUENCERS, Sequencer, type State } from "../types/ssz.js";
 import { buildLevels, containerRoot, listRootFromLevels, updateLevels, type MerkleLevels } from "./merkle.js";
 
 interface Lineage {
@@ -86,6 +86,30 @@ function isOpen(accounts: readonly Account[]): boolean {
 }
 
 const accountsField = ChainState.fieldsEntries.findIndex((f) => f.fieldName === "accounts");
+const sequencersField = ChainState.fieldsEntries.findIndex((f) => f.fieldName === "sequencers");
+
+/**
+ * The sequencer list: each sequencer's root cached by object identity (a draft copies a
+ * sequencer before writing it, like an account), the list's tree rebuilt from those roots.
+ * Hashing every sequencer for every state root cost ~13 us per sequencer: applying a
+ * 1,000-tx batch took 25 ms with 1,000 sequencers and 163 ms with 10,000 (`baton bench`,
+ * core scale). With the cache it costs one digest per sequencer for the tree.
+ */
+const sequencerRootCache = new WeakMap<object, Uint8Array>();
+
+function sequencerRoot(sequencer: State["sequencers"][number]): Uint8Array {
+  let root = sequencerRootCache.get(sequencer);
+  if (root === undefined) {
+    root = Sequencer.hashTreeRoot(sequencer);
+    sequencerRootCache.set(sequencer, root);
+  }
+  return root;
+}
+
+/** Root of the sequencer list (= its SSZ hashTreeRoot), from cached sequencer roots. */
+export function sequencersRoot(sequencers: State["sequencers"]): Uint8Array {
+  return listRootFromLevels(buildLevels(sequencers.map(sequencerRoot)), MAX_SEQUENCERS);
+}
 
 /** Root of the accounts list: cached, except for an array a draft is still writing. */
 export function accountsRoot(accounts: readonly Account[]): Uint8Array {
@@ -93,12 +117,14 @@ export function accountsRoot(accounts: readonly Account[]): Uint8Array {
   return listRootFromLevels(accountLevels(accounts), MAX_ACCOUNTS);
 }
 
-/** = `stateRoot(state)`, with the account tree cached (see above). */
+/** = `stateRoot(state)`, with the account tree and the sequencers' roots cached (see above). */
 export function computeStateRoot(state: State): Uint8Array {
   const fieldRoots = ChainState.fieldsEntries.map((f, i) =>
     i === accountsField
       ? accountsRoot(state.accounts)
-      : (f.fieldType as { hashTreeRoot(v: unknown): Uint8Array }).hashTreeRoot(state[f.fieldName]),
+      : i === sequencersField
+        ? sequencersRoot(state.sequencers)
+        : (f.fieldType as { hashTreeRoot(v: unknown): Uint8Array }).hashTreeRoot(state[f.fieldName]),
   );
   return containerRoot(fieldRoots);
 }
