@@ -51,6 +51,9 @@ export const defaultTxServiceOptions: TxServiceOptions = {
   maxLagMs: 25,
 };
 
+/** How long a local tx that left the mempool is still watched (a reorg may bring it back). */
+const LOCAL_TX_WATCH_MS = 120_000;
+
 export interface TxResult {
   hash: string;
   error?: { code: string; message: string };
@@ -88,7 +91,7 @@ export class TxService {
   private lagMs = 0;
   private timer: NodeJS.Timeout | undefined;
   /** txs our users gave us, by hash, with when we last sent them */
-  private readonly local = new Map<string, { tx: Tx; sentAt: number }>();
+  private readonly local = new Map<string, { tx: Tx; sentAt: number; goneSince: number | null }>();
   private readonly rebroadcastTimer: NodeJS.Timeout;
 
   constructor(
@@ -141,9 +144,12 @@ export class TxService {
     let sent = 0;
     for (const [hash, entry] of this.local) {
       if (!this.modules.mempool.has(hash)) {
-        this.local.delete(hash); // included, or dropped
+        // included (or dropped): keep watching a while, because a reorg can put it back in the pool
+        entry.goneSince ??= now;
+        if (now - entry.goneSince > LOCAL_TX_WATCH_MS) this.local.delete(hash);
         continue;
       }
+      entry.goneSince = null;
       if (now - entry.sentAt < this.opts.rebroadcastMs) continue;
       entry.sentAt = now;
       this.enqueue(entry.tx);
@@ -159,7 +165,7 @@ export class TxService {
       const oldest = this.local.keys().next().value;
       if (oldest !== undefined) this.local.delete(oldest);
     }
-    this.local.set(hash, { tx, sentAt: this.now() });
+    this.local.set(hash, { tx, sentAt: this.now(), goneSince: null });
   }
 
   /**

@@ -59,6 +59,10 @@ test("a local tx still pending is sent again later, in a message with new bytes;
   mempool.removeIncluded([tx(0)]);
   tick(1_500);
   assert.is(svc.rebroadcast(), 0, "included: no more rebroadcasts");
+  // a reorg puts it back in the pool: it is sent again
+  mempool.reinsert([tx(0)]);
+  tick(1_500);
+  assert.is(svc.rebroadcast(), 1, "back in the pool after a reorg: sent again");
   svc.stop();
 });
 
