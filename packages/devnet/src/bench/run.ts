@@ -284,9 +284,13 @@ const maxOf = (xs: (number | null | undefined)[]): number | null => {
   return v.length ? Math.max(...v) : null;
 };
 
-/** A note when other work on the machine took a visible share of the CPU during a window. */
-function busyNote(share: number | null | undefined): string | undefined {
-  return share !== null && share !== undefined && share < 0.85 ? `nodes and bench got ${Math.round(share * 100)}% of the CPU: other work shared the machine` : undefined;
+/**
+ * A note when other work on the machine took a visible share of the CPU during a window. A
+ * node is one thread: `nodes` node processes can use at most min(nodes, cores) of the cores.
+ */
+function busyNote(share: number | null | undefined, nodes: number, cores: number): string | undefined {
+  const usable = Math.min(nodes, cores) / cores;
+  return share !== null && share !== undefined && share < 0.85 * usable ? `nodes and bench got ${Math.round(share * 100)}% of the CPU: other work shared the machine` : undefined;
 }
 
 /** The table: pure, from what was measured (unit-tested with made-up results). */
@@ -322,7 +326,7 @@ export function benchRows(r: BenchResults, cores: number): BenchRow[] {
       value: c.max?.txPerSecond ?? null,
       unit: "tx/s",
       ratio: { value: ratio(c.max?.txPerSecond, verifyShare(1)), of: "cores × verify" },
-      note: busyNote(c.max?.cpuShare),
+      note: busyNote(c.max?.cpuShare, 1, cores),
     });
     rows.push({ section: s, metric: `soft confirmation p50 at ${c.steady?.rate ?? "?"} tx/s`, value: cP50, unit: "ms" });
     rows.push({ section: s, metric: `soft confirmation p99 at ${c.steady?.rate ?? "?"} tx/s`, value: cP99, unit: "ms" });
@@ -342,14 +346,14 @@ export function benchRows(r: BenchResults, cores: number): BenchRow[] {
       unit: "tx/s",
       ratio: { value: share, of: `cores × verify ÷ ${p.nodes}` },
       target: judged ? atLeast(share, 0.75, ">= 0.75× cores × verify ÷ nodes") : undefined,
-      note: busyNote(p.max?.cpuShare),
+      note: busyNote(p.max?.cpuShare, p.nodes, cores),
     });
     const steadyCpu = maxOf(p.steady?.perNode.map((n) => n.cpuSecondsPer1kTx) ?? []);
     const cSteadyCpu = maxOf(c?.steady?.perNode.map((n) => n.cpuSecondsPer1kTx) ?? []);
     const steadyRatio = ratio(steadyCpu, cSteadyCpu);
     rows.push({
       section: s,
-      metric: `CPU per 1,000 txs at ${p.steady?.rate ?? "?"} tx/s (the centralized load), busiest node`,
+      metric: `CPU per 1,000 txs at ${p.steady?.rate ?? "?"} tx/s${p.steady?.rate === c?.steady?.rate ? " (the centralized load)" : ""}, busiest node`,
       value: steadyCpu,
       unit: "s",
       ratio: { value: steadyRatio, of: "centralized" },
