@@ -52,7 +52,7 @@ export const defaultTxServiceOptions: TxServiceOptions = {
 };
 
 /** How long a local tx that left the mempool is still watched (a reorg may bring it back). */
-const LOCAL_TX_WATCH_MS = 120_000;
+const LOCAL_TX_WATCH_MS = 30_000;
 
 export interface TxResult {
   hash: string;
