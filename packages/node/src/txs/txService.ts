@@ -44,7 +44,7 @@ export const defaultTxServiceOptions: TxServiceOptions = {
   flushIntervalMs: 5,
   maxBundleTxs: 512,
   rebroadcastMs: 3_000,
-  maxLocalTxs: 100_000,
+  maxLocalTxs: 20_000,
   maxQueuedTxs: 4_096,
   apiMaxQueuedTxs: 1_024,
   sliceMs: 4,
