@@ -10,6 +10,9 @@ import {
   type MechanismParams,
 } from "../mechanism/params.js";
 import { MAX_PAYLOAD_BYTES, MAX_TXS_PER_BATCH } from "../types/ssz.js";
+
+/** The miss window is a u64 bitmask of a sequencer's last led slots (Sequencer.missBits). */
+export const MAX_MISS_WINDOW = 64;
 import { intField, parseAmount } from "./fields.js";
 import { parseGovernance, type GovernanceConfig } from "./governance.js";
 
@@ -25,6 +28,13 @@ export interface ChainConfig {
   committeeSize: number;
   /** consecutive misses that eject a sequencer */
   missesToEject: number;
+  /** the miss window: a sequencer is also ejected when more than maxWindowMisses of the last missWindow slots it led were missed (1..64) */
+  missWindow: number;
+  maxWindowMisses: number;
+  /** equivocation evidence is accepted for headers of the current epoch and the evidenceEpochs before it */
+  evidenceEpochs: number;
+  /** withdrawn stake (unstake, undelegate) is paid this many epochs later, slashable until then; >= evidenceEpochs + 2 */
+  unbondingEpochs: number;
   /** stake leaked per epoch while ejected, in basis points, times the epochs since ejection */
   leakRateBps: number;
   /** below this stake a sequencer is exited */
@@ -57,6 +67,10 @@ export const devnetPreset: ChainConfigPreset = {
   slotsPerEpoch: 16,
   committeeSize: 0,
   missesToEject: 3,
+  missWindow: 32,
+  maxWindowMisses: 16,
+  evidenceEpochs: 4,
+  unbondingEpochs: 6,
   leakRateBps: 100,
   minStake: 1_000n,
   slashFractionBps: 5_000,
@@ -85,6 +99,12 @@ export function validateChainConfig(c: ChainConfig | (ChainConfigPreset & ChainC
   intField(c.slotsPerEpoch, "slotsPerEpoch", 1, 1 << 16);
   intField(c.committeeSize, "committeeSize", 0, 1 << 16);
   intField(c.missesToEject, "missesToEject", 1, 1 << 16);
+  intField(c.missWindow, "missWindow", 1, MAX_MISS_WINDOW);
+  intField(c.maxWindowMisses, "maxWindowMisses", 0, c.missWindow - 1);
+  intField(c.evidenceEpochs, "evidenceEpochs", 1, 1 << 16);
+  // Stake counted in the committee of epoch e is measured at the end of e-2; withdrawn during
+  // e-1 it must stay slashable through e and the evidence window after it (docs/mechanisms.md).
+  intField(c.unbondingEpochs, "unbondingEpochs", c.evidenceEpochs + 2, 1 << 20);
   intField(c.leakRateBps, "leakRateBps", 0, 10_000);
   parseAmount(c.minStake, "minStake", 1n);
   intField(c.slashFractionBps, "slashFractionBps", 0, 10_000);

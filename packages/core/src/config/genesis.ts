@@ -43,6 +43,10 @@ const CONFIG_KEYS = [
   "slotsPerEpoch",
   "committeeSize",
   "missesToEject",
+  "missWindow",
+  "maxWindowMisses",
+  "evidenceEpochs",
+  "unbondingEpochs",
   "leakRateBps",
   "minStake",
   "slashFractionBps",
@@ -69,6 +73,10 @@ export function parseGenesis(json: unknown): Genesis {
     slotsPerEpoch: c.slotsPerEpoch as number,
     committeeSize: c.committeeSize as number,
     missesToEject: c.missesToEject as number,
+    missWindow: c.missWindow as number,
+    maxWindowMisses: c.maxWindowMisses as number,
+    evidenceEpochs: c.evidenceEpochs as number,
+    unbondingEpochs: c.unbondingEpochs as number,
     leakRateBps: c.leakRateBps as number,
     minStake: parseAmount(c.minStake, "minStake", 1n),
     slashFractionBps: c.slashFractionBps as number,
@@ -115,7 +123,35 @@ export function parseGenesis(json: unknown): Genesis {
     seenAcc.add(id);
     return { pubkey, balance: parseAmount(a.balance, `${f}.balance`) };
   });
+  checkGenesisAmounts(config, sequencers, accounts);
   return { config, sequencers, accounts };
+}
+
+/**
+ * Amounts are u64 in the state (transition/amounts.ts): the native supply (balances and
+ * stakes), each sequencer's weight (pos token weights multiply stake) and each token's total
+ * must fit, so that no later sum can wrap.
+ */
+export function checkGenesisAmounts(config: ChainConfig, sequencers: GenesisSequencer[], accounts: GenesisAccount[]): void {
+  let supply = 0n;
+  for (const a of accounts) supply += a.balance;
+  for (const s of sequencers) supply += s.stake;
+  if (supply > ssz.MAX_AMOUNT) {
+    throw new ConfigError("accounts", `balances and stakes that sum to at most 2^64 - 1 (the native supply is ${supply})`, undefined);
+  }
+  const tokenTotals: bigint[] = [];
+  sequencers.forEach((s, i) => {
+    const weight = effectiveStake({ stake: s.stake, tokenStakes: s.tokenStakes ?? [] }, config);
+    if (weight > ssz.MAX_AMOUNT) {
+      throw new ConfigError(`sequencers[${i}].stakes`, `stakes whose weighted sum is at most 2^64 - 1 (it is ${weight})`, undefined);
+    }
+    (s.tokenStakes ?? []).forEach((amount, t) => {
+      tokenTotals[t] = (tokenTotals[t] ?? 0n) + amount;
+      if (tokenTotals[t] > ssz.MAX_AMOUNT) {
+        throw new ConfigError(`sequencers[${i}].stakes`, `token stakes that sum to at most 2^64 - 1 per token`, undefined);
+      }
+    });
+  });
 }
 
 /** The JSON form of a genesis (amounts as decimal strings, bytes as 0x hex). */
@@ -146,22 +182,25 @@ export function createGenesisState(g: Genesis): ssz.State {
     height: 0,
     epoch: 0,
     randaoMix: genesisRandaoMix(g.config),
-    currentCommittee: { epoch: 0, seed: new Uint8Array(32), members: [], equalShares: false },
-    nextCommittee: { epoch: 1, seed: new Uint8Array(32), members: [], equalShares: false },
+    currentCommittee: { epoch: 0, seed: new Uint8Array(32), members: [], equalShares: false, fallbacks: [] },
+    nextCommittee: { epoch: 1, seed: new Uint8Array(32), members: [], equalShares: false, fallbacks: [] },
     sequencers: g.sequencers.map((s) => newSequencer(g.config, { ...s, epoch: null })),
-    accounts: g.accounts.map((a) => ({ pubkey: a.pubkey, balance: a.balance, nonce: 0 })),
+    accounts: g.accounts.map((a) => ({ pubkey: a.pubkey, balance: a.balance, nonce: 0, tokens: [] })),
     treasury: 0n,
     burned: 0n,
     leaked: 0n,
     issued: 0n,
+    supply: g.accounts.reduce((sum, a) => sum + a.balance, 0n) + g.sequencers.reduce((sum, s) => sum + s.stake, 0n),
     governanceNonce: 0,
     epochTxs: 0,
     txVolume: 0,
     bids: [],
     delegations: [],
+    unbonding: [],
   };
   state.currentCommittee = computeEpochCommittee(state, g.config, 0);
   state.nextCommittee = computeEpochCommittee(state, g.config, 1);
+  for (const m of [...state.currentCommittee.members, ...state.currentCommittee.fallbacks]) state.sequencers[m.index].lastCommitteeEpoch = 1;
   return state;
 }
 

@@ -3,9 +3,16 @@
  * `bid` tx (a commitment to the amount, with a deposit escrowed from the bidder's balance) in
  * the first part of the epoch (slots before mechanismParams.revealOffset), then a `reveal` tx
  * (amount and salt) in the rest of it. At the transition into e+1 the bids for e+2 are settled
- * (auctionSettle.ts): the top `winners` (k) revealed bids win and share the slots of e+2 in
- * proportion to their bids. With no winner for an epoch, every bonded candidate leads with
- * weight 1, so the chain never waits for bidders.
+ * (auctionSettle.ts): the top `winners` (k) revealed bids win a seat each.
+ *
+ * A seat is an equal share of the epoch's slots, whatever was bid: a bid buys a seat, never a
+ * bigger share, so bidding above one's value cannot buy more slots. A winner's committee
+ * weight (its fork-choice and confirmation weight) is its bonded stake, locked until the
+ * dispute period after its epoch and slashable: never the bid, which is refunded or paid
+ * before the epoch it buys. The bonded candidates that did not win stand behind the winners
+ * as fallbacks (no slots of their own, no confirmation weight), so a crashed winner — even a
+ * lone one (k = 1) — loses its slots to them, not to nobody. With no winner for an epoch,
+ * every bonded candidate holds a seat, weighed by its stake.
  */
 import type { ChainConfig } from "../config/chainConfig.js";
 import { BidStatus, TxKind } from "../types/enums.js";
@@ -13,6 +20,7 @@ import type { State } from "../types/ssz.js";
 import { settleAuction } from "./auctionSettle.js";
 import { isCandidate, stakedCandidates } from "./eligible.js";
 import { paramsOf } from "./params.js";
+import { committedStake } from "./stake.js";
 import type { Mechanism } from "./types.js";
 
 /** The stake a bidder must hold: the bond, and at least minStake. */
@@ -21,12 +29,13 @@ export function auctionBond(config: ChainConfig): bigint {
   return bond > config.minStake ? bond : config.minStake;
 }
 
-/** Winning bids of `epoch` as weights (sequencer index order). */
-export function auctionWinners(state: State, epoch: number): { index: number; weight: bigint }[] {
+/** The winners of `epoch`, each weighed by its bonded (committed) stake, in sequencer index order. */
+export function auctionWinners(state: State, config: ChainConfig, epoch: number): { index: number; weight: bigint }[] {
   const out = [];
   for (const b of state.bids) {
-    if (b.epoch === epoch && b.status === BidStatus.won && isCandidate(state.sequencers[b.sequencerIndex])) {
-      out.push({ index: b.sequencerIndex, weight: b.amount });
+    const seq = state.sequencers[b.sequencerIndex];
+    if (b.epoch === epoch && b.status === BidStatus.won && isCandidate(seq)) {
+      out.push({ index: b.sequencerIndex, weight: committedStake(seq, config) });
     }
   }
   return out.sort((a, b) => a.index - b.index);
@@ -35,12 +44,19 @@ export function auctionWinners(state: State, epoch: number): { index: number; we
 export const auctionMechanism: Mechanism = {
   name: "auction",
   txKinds: [TxKind.bid, TxKind.reveal],
+  equalShares: true,
   weights(state, config, epoch) {
-    const winners = auctionWinners(state, epoch);
+    const winners = auctionWinners(state, config, epoch);
     if (winners.length > 0) return winners;
-    return stakedCandidates(state.sequencers, config, auctionBond(config)).map((c) => ({ index: c.index, weight: 1n }));
+    return stakedCandidates(state.sequencers, config, auctionBond(config)).map((c) => ({ index: c.index, weight: c.stake }));
   },
-  processEpoch(draft, config, epoch) {
-    settleAuction(draft, config, epoch + 1);
+  fallbacks(state, config, _epoch, leaders) {
+    const seated = new Set(leaders.map((l) => l.index));
+    return stakedCandidates(state.sequencers, config, auctionBond(config))
+      .filter((c) => !seated.has(c.index))
+      .map((c) => ({ index: c.index, weight: c.stake }));
+  },
+  processEpoch(draft, config, epoch, mode) {
+    settleAuction(draft, config, epoch + 1, mode);
   },
 };

@@ -1,19 +1,25 @@
 /**
  * Settles the sealed-bid auction for `target` (at the transition into target - 1):
  * - a bid never revealed: its deposit is refunded minus unrevealedPenaltyBps (to the treasury),
- *   so a bidder cannot commit many bids and reveal only the convenient one for free;
+ *   so a bidder cannot commit many bids and reveal only the convenient one for free — except
+ *   in a transition inside a whole-network outage, when nobody could reveal: refunded in full;
  * - a revealed bid whose sequencer can no longer lead (exited, bond gone): refunded;
- * - the others, highest first (ties: the earlier commitment), the top k win. The price rule:
- *   `first`, a winner pays its bid; `second`, it pays the next bid down, or the reserve price
- *   below the last one (k = 1: a Vickrey auction, like Arbitrum's express lane; k > 1: the
- *   generalized second price of search ads). The price goes to the treasury, the rest of the
- *   deposit back to the bidder, and the winner's bond is locked until target + disputeEpochs;
+ * - the others, highest first (ties: the earlier commitment), the top k win a seat each (an
+ *   equal share of the slots: auction.ts). The price rule: `first`, each winner pays its own
+ *   bid; `second`, every winner pays the same uniform price, the highest losing bid (the
+ *   (k+1)-th) or the reserve price if there is none (k = 1: a Vickrey auction, like Arbitrum's
+ *   express lane; k > 1: the uniform-price auction of k identical seats, in which bidding one's
+ *   value is a dominant strategy for a bidder that wants one seat). A winner's own bid never
+ *   sets its price under `second`, and never its share under either rule. The price goes to
+ *   the treasury, the rest of the deposit back to the bidder, and the winner's bond is locked
+ *   until target + disputeEpochs;
  * - losers are refunded in full.
  * Winning bids stay in the state until their epoch is over (committee weights); the rest go.
  */
 import type { ChainConfig } from "../config/chainConfig.js";
 import { creditAccount } from "../transition/credit.js";
 import type { StateDraft } from "../transition/draft.js";
+import type { EpochMode } from "../transition/epoch.js";
 import { retainBids, writableBid } from "../transition/lists.js";
 import { BidStatus } from "../types/enums.js";
 import { auctionBond } from "./auction.js";
@@ -22,7 +28,7 @@ import { paramsOf } from "./params.js";
 
 const BPS = 10_000n;
 
-export function settleAuction(draft: StateDraft, config: ChainConfig, target: number): void {
+export function settleAuction(draft: StateDraft, config: ChainConfig, target: number, mode: EpochMode = "normal"): void {
   const p = paramsOf(config, "auction");
   const bond = auctionBond(config);
   const state = draft.state;
@@ -31,7 +37,7 @@ export function settleAuction(draft: StateDraft, config: ChainConfig, target: nu
   state.bids.forEach((b, k) => {
     if (b.epoch !== target) return;
     if (b.status === BidStatus.committed) {
-      const penalty = (b.deposit * BigInt(p.unrevealedPenaltyBps)) / BPS;
+      const penalty = mode === "outage" ? 0n : (b.deposit * BigInt(p.unrevealedPenaltyBps)) / BPS;
       state.treasury += penalty;
       refund(k, b.deposit - penalty);
       return;
@@ -41,11 +47,12 @@ export function settleAuction(draft: StateDraft, config: ChainConfig, target: nu
     else refund(k, b.deposit);
   });
   valid.sort((a, b) => (state.bids[b].amount > state.bids[a].amount ? 1 : state.bids[b].amount < state.bids[a].amount ? -1 : a - b));
+  const highestLosing = valid.length > p.winners ? state.bids[valid[p.winners]].amount : 0n;
+  const uniformPrice = highestLosing > p.reservePrice ? highestLosing : p.reservePrice;
   valid.forEach((k, rank) => {
     const b = state.bids[k];
     if (rank >= p.winners) return refund(k, b.deposit);
-    const next = rank + 1 < valid.length ? state.bids[valid[rank + 1]].amount : p.reservePrice;
-    const price = p.priceRule === "first" ? b.amount : next > p.reservePrice ? next : p.reservePrice;
+    const price = p.priceRule === "first" ? b.amount : uniformPrice;
     state.treasury += price;
     refund(k, b.deposit - price);
     const won = writableBid(draft, k);

@@ -5,14 +5,15 @@
  * transition a sequencer's rewards are split: its commission first, the rest pro rata between
  * its own stake and the delegations that earned through the epoch (not those made during it,
  * still `pending`; a delegation withdrawn mid-epoch earns nothing for that epoch).
- * Undelegated stake is paid back unbondingEpochs later and is slashed with the sequencer
- * until then.
+ * Undelegated stake is paid back unbondingEpochs (genesis) later and is slashed with the
+ * sequencer until then. Minting stops at the largest amount: state.supply never exceeds 2^64 - 1.
  */
 import type { ChainConfig } from "../config/chainConfig.js";
 import { creditAccount } from "../transition/credit.js";
 import type { StateDraft } from "../transition/draft.js";
 import { retainDelegations, writableDelegation } from "../transition/lists.js";
 import { TxKind } from "../types/enums.js";
+import { MAX_AMOUNT } from "../types/ssz.js";
 import type { Delegation } from "../types/ssz.js";
 import { stakedCandidates } from "./eligible.js";
 import { paramsOf } from "./params.js";
@@ -48,8 +49,12 @@ export function payRewards(draft: StateDraft, config: ChainConfig): void {
     const s = sequencers[i];
     const produced = s.produced - s.lastProduced;
     if (produced <= 0) continue;
-    const reward = BigInt(produced) * p.rewardPerBatch;
+    const room = MAX_AMOUNT - draft.state.supply;
+    const full = BigInt(produced) * p.rewardPerBatch;
+    const reward = full < room ? full : room;
+    if (reward === 0n) continue;
     draft.state.issued += reward;
+    draft.state.supply += reward;
     const pool = reward - (reward * BigInt(s.commissionBps)) / BPS;
     bySequencer ??= delegationsBySequencer(draft.state.delegations);
     const mine = bySequencer.get(i) ?? [];

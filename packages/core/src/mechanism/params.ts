@@ -47,8 +47,6 @@ export interface DposParams {
   rewardPerBatch: bigint;
   defaultCommissionBps: number;
   maxCommissionBps: number;
-  /** undelegated stake is paid back this many epochs later (slashable until then) */
-  unbondingEpochs: number;
   minDelegation: bigint;
 }
 /** performance: weight = stake × score; the bond grows with recent tx volume. */
@@ -96,7 +94,7 @@ export function defaultMechanismParams(name: MechanismName, slotsPerEpoch: numbe
         unrevealedPenaltyBps: 1_000,
       };
     case "dpos":
-      return { seats: 0, rewardPerBatch: 10n, defaultCommissionBps: 1_000, maxCommissionBps: 5_000, unbondingEpochs: 2, minDelegation: 1n };
+      return { seats: 0, rewardPerBatch: 10n, defaultCommissionBps: 1_000, maxCommissionBps: 5_000, minDelegation: 1n };
     case "performance":
       return {
         halfLifeEpochs: 8,
@@ -134,7 +132,8 @@ export function parseMechanismParams(name: MechanismName, raw: unknown, slotsPer
         bond: amount("bond", 1n),
         reservePrice: amount("reservePrice"),
         revealOffset: int("revealOffset", 1, slotsPerEpoch - 1),
-        disputeEpochs: int("disputeEpochs", 0, 1 << 16),
+        // the bond stays locked at least one epoch past the one it buys (unbonding covers the evidence window)
+        disputeEpochs: int("disputeEpochs", 1, 1 << 16),
         unrevealedPenaltyBps: int("unrevealedPenaltyBps", 0, 10_000),
       };
     }
@@ -145,7 +144,6 @@ export function parseMechanismParams(name: MechanismName, raw: unknown, slotsPer
         rewardPerBatch: amount("rewardPerBatch"),
         defaultCommissionBps: int("defaultCommissionBps", 0, maxCommissionBps),
         maxCommissionBps,
-        unbondingEpochs: int("unbondingEpochs", 0, 1 << 16),
         minDelegation: amount("minDelegation", 1n),
       };
     }

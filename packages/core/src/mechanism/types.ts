@@ -1,5 +1,6 @@
 import type { ChainConfig } from "../config/chainConfig.js";
 import type { StateDraft } from "../transition/draft.js";
+import type { EpochMode } from "../transition/epoch.js";
 import type { TxKind } from "../types/enums.js";
 import type { State } from "../types/ssz.js";
 import type { MechanismName } from "./params.js";
@@ -21,12 +22,20 @@ export interface Mechanism {
    */
   weights(state: State, config: ChainConfig, epoch: number): WeightedSequencer[];
   /**
+   * Sequencers with no slots of their own that stand behind the weighted ones in every
+   * slot's fallback order (auction: bonded non-winners, so a lone winner that crashes does
+   * not cost its whole epoch). They do not weigh in confirmation. Default: none.
+   */
+  fallbacks?(state: State, config: ChainConfig, epoch: number, leaders: readonly WeightedSequencer[]): WeightedSequencer[];
+  /** The weighted sequencers share the epoch's slots equally (auction: a bid buys a seat, not a share). Default: by weight. */
+  readonly equalShares?: boolean;
+  /**
    * The mechanism's part of the transition into `epoch` (auction settlement, dpos rewards,
    * performance scores), after leak and rejoins, before the committees. The sequencers'
    * produced/missed counters since the last transition are `produced - lastProduced` and
    * `misses - lastMisses`.
    */
-  processEpoch?(draft: StateDraft, config: ChainConfig, epoch: number): void;
+  processEpoch?(draft: StateDraft, config: ChainConfig, epoch: number, mode: EpochMode): void;
   /** The tx kinds of this mechanism, beyond those every mechanism takes. */
   readonly txKinds: readonly TxKind[];
 }

@@ -4,9 +4,9 @@
  */
 import type { ChainConfig } from "../config/chainConfig.js";
 import { sha256, uint64Bytes } from "../crypto/hash.js";
-import { getMechanism, type WeightedSequencer } from "../mechanism/index.js";
+import { committedStake, getMechanism, type WeightedSequencer } from "../mechanism/index.js";
 import { SequencerStatus } from "../types/enums.js";
-import type { EpochCommittee, State } from "../types/ssz.js";
+import { MAX_AMOUNT, type EpochCommittee, type State } from "../types/ssz.js";
 import { ScheduleError, ScheduleErrorCode } from "./errors.js";
 import { shuffleList } from "./shuffle.js";
 
@@ -96,27 +96,52 @@ export function selectCommittee(
 
 /**
  * The committee of `epoch` from `state`: weights from the genesis mechanism, seed from
- * the state's randaoMix. If the mechanism finds nobody eligible (every stake below
- * minStake, say), every sequencer not exited is eligible with weight 1: the chain must not
- * halt for want of a leader. With no such sequencer at all, the committee is empty.
+ * the state's randaoMix. The schedule never runs dry while any sequencer holds stake: if
+ * the mechanism finds nobody eligible (every stake below minStake, say), every sequencer
+ * not exited is eligible with weight 1; if none is left, every sequencer that still holds
+ * stake (exited ones too, but never an evicted one) leads as a last resort, weight 1. Only a
+ * chain where no sequencer holds anything has an empty committee.
  *
  * A sampled committee (0 < committeeSize < eligible) shares its slots equally
  * (equalShares): its members were already drawn in proportion to weight, and sharing the
  * slots by weight as well would count stake twice (expected slots ~ weight², favouring the
  * largest stakers). Its members keep their weights for fork choice. A committee of every
- * eligible sequencer (committeeSize 0, or at least the eligible count) shares slots by weight.
+ * eligible sequencer (committeeSize 0, or at least the eligible count) shares slots by weight,
+ * unless the mechanism shares equally (auction). The mechanism's fallbacks (auction: bonded
+ * non-winners) are listed apart: no slots, behind the members in every fallback order.
  */
 export function computeEpochCommittee(state: State, config: ChainConfig, epoch: number): EpochCommittee {
   const seed = computeCommitteeSeed(state.randaoMix, epoch);
-  let weights = getMechanism(config.mechanism)
-    .weights(state, config, epoch)
-    .filter((w) => w.weight > 0n);
-  if (weights.length === 0) {
-    weights = [];
-    for (let index = 0; index < state.sequencers.length; index++) {
-      if (state.sequencers[index].status !== SequencerStatus.exited) weights.push({ index, weight: 1n });
-    }
+  const mechanism = getMechanism(config.mechanism);
+  let weights = mechanism.weights(state, config, epoch).filter((w) => w.weight > 0n);
+  let fallbacks: WeightedSequencer[] = [];
+  if (weights.length > 0) {
+    fallbacks = mechanism.fallbacks?.(state, config, epoch, weights).filter((w) => w.weight > 0n) ?? [];
+  } else {
+    weights = lastResort(state, config);
+  }
+  for (const w of [...weights, ...fallbacks]) {
+    if (w.weight > MAX_AMOUNT) throw invalid(`sequencer ${w.index} weighs ${w.weight}, above 2^64 - 1`);
   }
   const sampled = config.committeeSize > 0 && config.committeeSize < weights.length;
-  return { epoch, seed, members: selectCommittee(weights, seed, config.committeeSize), equalShares: sampled };
+  const members = selectCommittee(weights, seed, config.committeeSize);
+  const chosen = new Set(members.map((m) => m.index));
+  return {
+    epoch,
+    seed,
+    members,
+    equalShares: sampled || mechanism.equalShares === true,
+    fallbacks: eligibleByIndex(fallbacks).filter((f) => !chosen.has(f.index)),
+  };
+}
+
+/** Weight 1 for each sequencer not exited; failing that, for each that holds any stake and was not evicted. */
+function lastResort(state: State, config: ChainConfig): WeightedSequencer[] {
+  const notExited: WeightedSequencer[] = [];
+  const holding: WeightedSequencer[] = [];
+  state.sequencers.forEach((s, index) => {
+    if (s.status !== SequencerStatus.exited) notExited.push({ index, weight: 1n });
+    else if (!s.evicted && committedStake(s, config) > 0n) holding.push({ index, weight: 1n });
+  });
+  return notExited.length > 0 ? notExited : holding;
 }

@@ -39,7 +39,7 @@ const scheduleCache = new Map<string, EpochSchedule>();
  */
 const byCommittee = new WeakMap<
   EpochCommittee,
-  { slotsPerEpoch: number; epoch: number; seed: Uint8Array; members: unknown; equalShares: boolean; schedule: EpochSchedule }
+  { slotsPerEpoch: number; epoch: number; seed: Uint8Array; members: unknown; fallbacks: unknown; equalShares: boolean; schedule: EpochSchedule }
 >();
 
 /**
@@ -48,7 +48,8 @@ const byCommittee = new WeakMap<
  * with the seed); that list of leaders is permuted with
  * the seed, so slot epoch × slotsPerEpoch + j is led by
  * leaders[shuffleList(slotsPerEpoch, seed)[j]]. Its fallback order is the other members
- * (index order) permuted by shuffleList(members - 1, sha256(seed ‖ uint64(slot))).
+ * (index order) permuted by shuffleList(members - 1, sha256(seed ‖ uint64(slot))), then the
+ * committee's fallbacks (index order) permuted the same way.
  *
  * Memoised (bounded, keyed by epoch, seed, slotsPerEpoch and a digest of the members), so
  * calling it every slot is cheap. Throws NO_COMMITTEE for an empty committee.
@@ -67,11 +68,12 @@ export function computeEpochSchedule(committee: EpochCommittee, slotsPerEpoch: n
     known.epoch === epoch &&
     known.seed === seed &&
     known.members === members &&
+    known.fallbacks === committee.fallbacks &&
     known.equalShares === equalShares
   ) {
     return known.schedule;
   }
-  const key = `${epoch}:${toHex(seed)}:${slotsPerEpoch}:${equalShares ? "equal" : "weighted"}:${membersDigest(members)}`;
+  const key = `${epoch}:${toHex(seed)}:${slotsPerEpoch}:${equalShares ? "equal" : "weighted"}:${membersDigest(members)}:${membersDigest(committee.fallbacks ?? [])}`;
   let schedule = scheduleCache.get(key);
   if (schedule !== undefined) {
     scheduleCache.delete(key); // refresh: the least recently used goes first
@@ -80,7 +82,7 @@ export function computeEpochSchedule(committee: EpochCommittee, slotsPerEpoch: n
     if (scheduleCache.size >= SCHEDULE_CACHE_SIZE) scheduleCache.delete(scheduleCache.keys().next().value as string);
   }
   scheduleCache.set(key, schedule);
-  byCommittee.set(committee, { slotsPerEpoch, epoch, seed, members, equalShares, schedule });
+  byCommittee.set(committee, { slotsPerEpoch, epoch, seed, members, fallbacks: committee.fallbacks, equalShares, schedule });
   return schedule;
 }
 
@@ -95,18 +97,23 @@ function buildEpochSchedule(committee: EpochCommittee, slotsPerEpoch: number): E
     for (let s = 0; s < shares[k]; s++) leaders.push(m.index);
   });
   const memberIndices = members.map((m) => m.index);
+  const fallbackIndices = [...(committee.fallbacks ?? [])].sort((a, b) => a.index - b.index).map((m) => m.index);
   const startSlot = epoch * slotsPerEpoch;
-  const slots = shuffleList(slotsPerEpoch, seed).map((p, j) => slotOrder(startSlot + j, leaders[p], memberIndices, seed));
+  const slots = shuffleList(slotsPerEpoch, seed).map((p, j) => slotOrder(startSlot + j, leaders[p], memberIndices, fallbackIndices, seed));
   return Object.freeze({ epoch, seed, slots: Object.freeze(slots) as SlotOrder[] });
 }
 
-function slotOrder(slot: number, leader: number, memberIndices: readonly number[], seed: Uint8Array): SlotOrder {
+function slotOrder(slot: number, leader: number, memberIndices: readonly number[], fallbackIndices: readonly number[], seed: Uint8Array): SlotOrder {
   let order: number[] | undefined;
   return Object.freeze({
     slot,
     leader,
     get order(): number[] {
-      order ??= Object.freeze([leader, ...fallbackOrder(memberIndices, leader, seed, slot)]) as number[];
+      order ??= Object.freeze([
+        leader,
+        ...fallbackOrder(memberIndices, leader, seed, slot),
+        ...fallbackOrder(fallbackIndices, leader, seed, slot),
+      ]) as number[];
       return order;
     },
   });
@@ -118,13 +125,7 @@ function fallbackOrder(memberIndices: readonly number[], leader: number, seed: U
   return shuffleList(others.length, sha256(seed, uint64Bytes(slot))).map((k) => others[k]);
 }
 
-/** sha256 over (uint32 index ‖ uint64 weight) of every member, as listed. */
+/** sha256 over "index:weight," of every member, as listed (full weights: nothing truncated). */
 function membersDigest(members: readonly WeightedSequencer[]): string {
-  const buf = new Uint8Array(members.length * 12);
-  const view = new DataView(buf.buffer);
-  members.forEach((m, k) => {
-    view.setUint32(k * 12, m.index, true);
-    view.setBigUint64(k * 12 + 4, BigInt.asUintN(64, m.weight), true);
-  });
-  return toHex(sha256(buf));
+  return toHex(sha256(new TextEncoder().encode(members.map((m) => `${m.index}:${m.weight},`).join(""))));
 }

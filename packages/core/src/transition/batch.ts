@@ -82,7 +82,7 @@ export function applyBatch(state: State, batch: SignedBatch, config: ChainConfig
     }
   }
 
-  finishBatch(draft, header.slot, header.proposerIndex, header.randaoReveal);
+  finishBatch(draft, config, header.slot, header.proposerIndex, header.randaoReveal);
   const next = draft.finish();
   if (!bytesEqual(computeStateRoot(next), header.stateRoot)) throw new BatchError(BatchErrorCode.BAD_STATE_ROOT);
   return next;
@@ -104,8 +104,8 @@ export function checkLeader(state: State, config: ChainConfig, slot: number, pro
 }
 
 /** After the txs: the proposer's produced slot, the RANDAO mix, slot and height. */
-export function finishBatch(draft: StateDraft, slot: number, proposerIndex: number, randaoReveal: Uint8Array): void {
-  recordProduced(draft, proposerIndex);
+export function finishBatch(draft: StateDraft, config: ChainConfig, slot: number, proposerIndex: number, randaoReveal: Uint8Array): void {
+  recordProduced(draft, config, proposerIndex);
   draft.state.randaoMix = xor(draft.state.randaoMix, sha256(randaoReveal));
   draft.state.slot = slot;
   draft.state.height += 1;

@@ -79,7 +79,7 @@ export function buildBatch(parentState: State, config: ChainConfig, args: BuildB
   }
 
   const randaoReveal = signRandao(config.chainId, computeEpoch(config, slot), args.blsKey);
-  finishBatch(draft, slot, proposerIndex, randaoReveal);
+  finishBatch(draft, config, slot, proposerIndex, randaoReveal);
   const state = draft.finish();
   const header: BatchHeader = {
     chainId: config.chainId,

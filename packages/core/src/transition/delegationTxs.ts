@@ -6,8 +6,8 @@
  *   earns rewards from the next epoch on (delegating just before a payout earns nothing).
  * - undelegate {sequencerIndex, amount}: the delegator; amount <= its delegation (pending
  *   first). Leaves the sequencer's weight at once (from the next committee computed) and earns
- *   no reward for the current epoch; paid back unbondingEpochs epochs later (at the next
- *   transition if 0), slashable until then.
+ *   no reward for the current epoch; paid back unbondingEpochs (genesis) epochs later,
+ *   slashable until then.
  * - commission {sequencerIndex, commissionBps}: the sequencer's account, <= maxCommissionBps;
  *   applies to the rewards paid at the end of the current epoch.
  * Delegations are found by a scan of state.delegations (fine for thousands).
@@ -15,6 +15,8 @@
 import type { ChainConfig } from "../config/chainConfig.js";
 import { bytesEqual } from "../crypto/hex.js";
 import { isCandidate } from "../mechanism/eligible.js";
+import { committedStake } from "../mechanism/stake.js";
+import { requireAmount } from "./amounts.js";
 import { paramsOf } from "../mechanism/params.js";
 import { decodeCommissionPayload, decodeDelegationPayload } from "../types/encoding.js";
 import type { Account, Delegation, State, Tx } from "../types/ssz.js";
@@ -33,6 +35,7 @@ export function checkDelegate(state: State, tx: Tx, sender: Account, config: Cha
   const min = paramsOf(config, "dpos").minDelegation;
   if (p.amount < min) throw notAllowed(`delegation ${p.amount} below minDelegation ${min}`);
   requireBalance(sender, tx.body.fee, p.amount);
+  requireAmount(committedStake(seq, config) + seq.delegated + p.amount, `the weight of sequencer ${p.sequencerIndex}`);
   return (draft: StateDraft, senderIndex: number): void => {
     const delegator = draft.state.accounts[senderIndex].pubkey;
     draft.account(senderIndex).balance -= p.amount;
@@ -48,7 +51,7 @@ export function checkUndelegate(state: State, tx: Tx, sender: Account, config: C
   const k = findDelegation(state.delegations, sender.pubkey, p.sequencerIndex);
   const held = k < 0 ? 0n : state.delegations[k].amount + state.delegations[k].pending;
   if (p.amount === 0n || p.amount > held) throw notAllowed(`undelegate ${p.amount} of a delegation of ${held}`);
-  const unbondingEpochs = paramsOf(config, "dpos").unbondingEpochs;
+  const unbondingEpochs = config.unbondingEpochs;
   return (draft: StateDraft): void => {
     const d = writableDelegation(draft, k);
     const fromPending = d.pending < p.amount ? d.pending : p.amount;

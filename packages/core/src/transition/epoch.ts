@@ -1,9 +1,15 @@
 /**
  * The epoch transition: runs once per epoch, before the first slot of the epoch is
- * processed, in order (a) leak, (b) rejoin, (c) the mechanism's part (mechanismEpoch.ts:
- * auction settlement, dpos rewards, performance scores), (d) committees: the next
- * committee becomes current, members that still owe a restake pay the deadline penalty
- * (penalties.ts), then the new next committee is computed.
+ * processed, in order (a) leak, (b) rejoin, (c) unbonding stake whose release epoch has come
+ * is paid out, (d) the mechanism's part (mechanismEpoch.ts: auction settlement, dpos rewards,
+ * performance scores), (e) committees: the next committee becomes current, members that
+ * still owe a restake pay the deadline penalty (penalties.ts), then the new next committee
+ * is computed.
+ *
+ * In "outage" mode (a transition inside a gap that slots.ts found to be the whole network's
+ * outage) no penalty runs: no leak (and the ejected keep their leak rate: ejectedEpoch moves
+ * with the clock), no restake deadline, no unrevealed-bid penalty. Nobody could have sent a tx
+ * or a batch, so nobody is charged for the time.
  *
  * Committee timing (DESIGN.md "The schedule"): the transition into epoch E computes the
  * committee of E+1 from the state as it is at the end of E-1 (after this transition's leak
@@ -18,6 +24,7 @@ import { SequencerStatus } from "../types/enums.js";
 import type { StateDraft } from "./draft.js";
 import { processMechanismEpoch } from "./mechanismEpoch.js";
 import { processRestakeDeadlines } from "./penalties.js";
+import { creditAccount, creditTokens } from "./credit.js";
 
 const BPS = 10_000n;
 
@@ -33,23 +40,29 @@ export function computeLeak(stake: bigint, leakRateBps: number, epochsEjected: n
   return loss > stake ? stake : loss;
 }
 
+/** "outage": a transition inside a whole-network outage (no penalties; see above). */
+export type EpochMode = "normal" | "outage";
+
 /** Advances the draft through every epoch transition up to and including `toEpoch`, one at a time. */
-export function processEpochs(draft: StateDraft, config: ChainConfig, toEpoch: number): void {
-  while (draft.state.epoch < toEpoch) processEpoch(draft, config, draft.state.epoch + 1);
+export function processEpochs(draft: StateDraft, config: ChainConfig, toEpoch: number, mode: EpochMode = "normal"): void {
+  while (draft.state.epoch < toEpoch) processEpoch(draft, config, draft.state.epoch + 1, mode);
 }
 
 /** The transition into `epoch` (= state.epoch + 1); afterwards state.epoch = epoch. */
-export function processEpoch(draft: StateDraft, config: ChainConfig, epoch: number): void {
-  processLeak(draft, config, epoch);
+export function processEpoch(draft: StateDraft, config: ChainConfig, epoch: number, mode: EpochMode = "normal"): void {
+  if (mode === "normal") processLeak(draft, config, epoch);
+  else holdLeakRates(draft);
   processRejoins(draft, epoch);
-  processMechanismEpoch(draft, config, epoch);
+  releaseUnbonding(draft, epoch);
+  processMechanismEpoch(draft, config, epoch, mode);
   const state = draft.state;
   state.epoch = epoch;
   // The committee of `epoch` was fixed at the previous transition; recompute only if the
   // state skipped it (a state not made by processEpochs).
   state.currentCommittee =
     state.nextCommittee.epoch === epoch ? state.nextCommittee : computeEpochCommittee(state, config, epoch);
-  processRestakeDeadlines(draft, config);
+  markCommitteeSeats(draft, epoch);
+  if (mode === "normal") processRestakeDeadlines(draft, config);
   state.nextCommittee = computeEpochCommittee(state, config, epoch + 1);
 }
 
@@ -87,6 +100,36 @@ function processRejoins(draft: StateDraft, epoch: number): void {
     const seq = draft.sequencer(i);
     seq.status = SequencerStatus.active;
     seq.consecutiveMisses = 0;
+    seq.missBits = 0n;
     seq.rejoinEpoch = 0;
+  }
+}
+
+/** Outage mode: an ejected sequencer's leak rate grows with the epochs since its ejection; those epochs do not count. */
+function holdLeakRates(draft: StateDraft): void {
+  const sequencers = draft.state.sequencers;
+  for (let i = 0; i < sequencers.length; i++) {
+    if (sequencers[i].status === SequencerStatus.ejected) draft.sequencer(i).ejectedEpoch += 1;
+  }
+}
+
+/** (c) Withdrawn stake whose release epoch has come goes to its account (native balance, or a pos token balance). */
+function releaseUnbonding(draft: StateDraft, epoch: number): void {
+  const list = draft.state.unbonding;
+  if (!list.some((u) => u.releaseEpoch <= epoch)) return;
+  for (const u of list) {
+    if (u.releaseEpoch > epoch) continue;
+    if (u.token === 0) creditAccount(draft, u.account, u.amount);
+    else creditTokens(draft, u.account, u.token, u.amount);
+  }
+  draft.state.unbonding = list.filter((u) => u.releaseEpoch > epoch);
+}
+
+/** Every member and fallback of the (new) current committee sat in the committee of `epoch` (Sequencer.lastCommitteeEpoch). */
+function markCommitteeSeats(draft: StateDraft, epoch: number): void {
+  const { members, fallbacks } = draft.state.currentCommittee;
+  for (const m of [...members, ...fallbacks]) {
+    const s = draft.state.sequencers[m.index];
+    if (s !== undefined && s.lastCommitteeEpoch !== epoch + 1) draft.sequencer(m.index).lastCommitteeEpoch = epoch + 1;
   }
 }

@@ -1,12 +1,12 @@
 /**
- * Copy-on-write for the state's mechanism lists (bids, delegations), alongside StateDraft:
+ * Copy-on-write for the state's lists other than sequencers and accounts (bids, delegations, unbonding), alongside StateDraft:
  * the first write in a draft copies the array, every element write copies the element. The
  * parent state is never touched.
  */
-import type { Bid, Delegation } from "../types/ssz.js";
+import type { Bid, Delegation, Unbonding } from "../types/ssz.js";
 import type { StateDraft } from "./draft.js";
 
-type ListKey = "bids" | "delegations";
+type ListKey = "bids" | "delegations" | "unbonding";
 const ownedLists = new WeakMap<StateDraft, Set<ListKey>>();
 
 function ownedKeys(draft: StateDraft): Set<ListKey> {
@@ -23,11 +23,16 @@ function own<K extends ListKey>(draft: StateDraft, key: K): StateDraftList<K> {
   }
   return draft.state[key] as StateDraftList<K>;
 }
-type StateDraftList<K extends ListKey> = K extends "bids" ? Bid[] : Delegation[];
+type StateDraftList<K extends ListKey> = K extends "bids" ? Bid[] : K extends "delegations" ? Delegation[] : Unbonding[];
 
 /** The draft's own bids array (to push to, filter, or replace elements of). */
 export const ownBids = (draft: StateDraft): Bid[] => own(draft, "bids");
 export const ownDelegations = (draft: StateDraft): Delegation[] => own(draft, "delegations");
+export const ownUnbonding = (draft: StateDraft): Unbonding[] => own(draft, "unbonding");
+export function writableUnbonding(draft: StateDraft, i: number): Unbonding {
+  const list = ownUnbonding(draft);
+  return (list[i] = { ...list[i] });
+}
 
 /** A writable copy of element i (replaced in the draft's own array). */
 export function writableBid(draft: StateDraft, i: number): Bid {

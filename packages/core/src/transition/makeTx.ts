@@ -42,9 +42,14 @@ export function makeStakeTx(
 export function makeUnstakeTx(
   chainId: number,
   key: Ed25519Keypair,
-  fields: TxFields & { sequencerIndex: number; amount: bigint; restake?: boolean },
+  fields: TxFields & { sequencerIndex: number; amount: bigint; restake?: boolean; token?: number },
 ): Tx {
-  const payload = UnstakePayload.serialize({ sequencerIndex: fields.sequencerIndex, amount: fields.amount, restake: fields.restake ?? false });
+  const payload = UnstakePayload.serialize({
+    sequencerIndex: fields.sequencerIndex,
+    amount: fields.amount,
+    restake: fields.restake ?? false,
+    token: fields.token ?? 0,
+  });
   return makeTx(chainId, key, { nonce: fields.nonce, fee: fields.fee, kind: TxKind.unstake, payload });
 }
 

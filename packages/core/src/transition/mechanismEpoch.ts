@@ -6,9 +6,10 @@
 import type { ChainConfig } from "../config/chainConfig.js";
 import { getMechanism } from "../mechanism/index.js";
 import type { StateDraft } from "./draft.js";
+import type { EpochMode } from "./epoch.js";
 
-export function processMechanismEpoch(draft: StateDraft, config: ChainConfig, epoch: number): void {
-  getMechanism(config.mechanism).processEpoch?.(draft, config, epoch);
+export function processMechanismEpoch(draft: StateDraft, config: ChainConfig, epoch: number, mode: EpochMode): void {
+  getMechanism(config.mechanism).processEpoch?.(draft, config, epoch, mode);
   const sequencers = draft.state.sequencers;
   for (let i = 0; i < sequencers.length; i++) {
     const s = sequencers[i];

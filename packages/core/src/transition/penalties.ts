@@ -7,11 +7,11 @@ import type { ChainConfig } from "../config/chainConfig.js";
 import { effectiveStake, minStakeOf, reduceTokenStakes } from "../mechanism/stake.js";
 import { SequencerStatus } from "../types/enums.js";
 import type { StateDraft } from "./draft.js";
-import { writableDelegation } from "./lists.js";
+import { writableDelegation, writableUnbonding } from "./lists.js";
 
 const BPS = 10_000n;
 
-/** Burns `bps` of sequencer `index`'s stake, token stakes and delegations (active and unbonding). */
+/** Burns `bps` of sequencer `index`'s stake, token stakes, unbonding withdrawals and delegations (active and unbonding). */
 export function burnShare(draft: StateDraft, index: number, bps: number): bigint {
   const b = BigInt(bps);
   const seq = draft.sequencer(index);
@@ -35,6 +35,15 @@ export function burnShare(draft: StateDraft, index: number, bps: number): bigint
     draft.state.burned += active + pending + unbonding;
   }
   seq.delegated -= delegatedLoss;
+  const unbonding = draft.state.unbonding;
+  for (let k = 0; k < unbonding.length; k++) {
+    const u = unbonding[k];
+    if (u.sequencerIndex !== index || u.amount === 0n) continue;
+    const cut = (u.amount * b) / BPS;
+    if (cut === 0n) continue;
+    writableUnbonding(draft, k).amount -= cut;
+    if (u.token === 0) draft.state.burned += cut; // burned counts native units; token stakes shrink like tokenStakes
+  }
   return loss;
 }
 
@@ -50,7 +59,8 @@ export function exitIfBelowMinimum(draft: StateDraft, index: number, config: Cha
 /**
  * The restake deadline: a member of the (new) current committee that still owes stake it
  * withdrew with restake=true loses as much again from its stake (leaked), and owes nothing
- * more; below the minimum it is exited. Runs when the committee of the epoch takes over,
+ * more; below the minimum it is exited. The withdrawal rule (systemTxs.ts) keeps at least the
+ * owed amount staked, so the penalty is paid in full unless a leak shrank the stake meanwhile. Runs when the committee of the epoch takes over,
  * which is the deadline: it knew one epoch ahead (the committee is fixed a full epoch early).
  */
 export function processRestakeDeadlines(draft: StateDraft, config: ChainConfig): void {

@@ -48,5 +48,7 @@ export function newSequencer(config: ChainConfig, a: NewSequencerArgs): Sequence
     restakeOwed: 0n,
     bondLockedUntil: 0,
     evicted: false,
+    lastCommitteeEpoch: 0,
+    missBits: 0n,
   };
 }

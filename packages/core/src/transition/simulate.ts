@@ -45,7 +45,7 @@ export function applyUnsignedBatch(parent: State, config: ChainConfig, batch: Un
       dropped.push({ tx, error: e });
     }
   }
-  finishBatch(draft, batch.slot, batch.proposerIndex, batch.randaoReveal);
+  finishBatch(draft, config, batch.slot, batch.proposerIndex, batch.randaoReveal);
   return { state: release(draft.finish()), included, dropped };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Empty slots: every slot between the parent batch and the next one is a miss of its
- * effective leader (DESIGN.md "Misses, ejection, leak, slashing").
+ * effective leader — unless the whole gap is the network's outage (below). docs/mechanisms.md
+ * "Misses, outages and ejection" gives the reasoning.
  */
 import { computeEpoch, type ChainConfig } from "../config/chainConfig.js";
 import { getEffectiveLeader } from "../schedule/index.js";
@@ -8,7 +9,7 @@ import { ScheduleError, ScheduleErrorCode } from "../schedule/errors.js";
 import { SequencerStatus } from "../types/enums.js";
 import type { State } from "../types/ssz.js";
 import { StateDraft } from "./draft.js";
-import { processEpochs } from "./epoch.js";
+import { processEpochs, type EpochMode } from "./epoch.js";
 
 /**
  * Advances `state` to just before `toSlot`: for every slot s in (state.slot, toSlot), first
@@ -18,11 +19,20 @@ import { processEpochs } from "./epoch.js";
  * misses). Finally the epoch transitions up to toSlot's epoch, so the result can schedule
  * toSlot.
  *
- * Afterwards state.slot = max(state.slot, toSlot - 1): the last slot accounted for. That makes
- * it idempotent: processSlots(processSlots(s, a), b) equals processSlots(s, b) for a <= b, and
- * applying the batch of toSlot to either state gives the same result.
+ * The outage rule: the gap is first run that way on a scratch copy. If every sequencer that
+ * was active and could lead in it (a member, or fallback, of a committee in force during the
+ * gap while active) missed at least one of its slots, nobody who could produce did: the
+ * network was down, not a member. Then the gap is run again with no misses recorded and with
+ * the epoch transitions in outage mode (no leak, no restake deadline, no unrevealed-bid
+ * penalty: epoch.ts). A live active sequencer never lets a gap count as an outage before its
+ * first slot in it, so partial outages are charged exactly as before.
  *
- * Linear in the gap: one miss per slot, one epoch transition per epoch.
+ * Afterwards state.slot = max(state.slot, toSlot - 1): the last slot accounted for. That makes
+ * it idempotent: processSlots(processSlots(s, a), b) equals processSlots(s, b) for a <= b
+ * (the rule is decided per gap, from the state where the gap started, and a processed gap
+ * leaves no trace but its effects).
+ *
+ * Linear in the gap (twice, at most): one miss per slot, one epoch transition per epoch.
  * Returns a new state; the input is not changed.
  */
 export function processSlots(state: State, toSlot: number, config: ChainConfig): State {
@@ -33,13 +43,52 @@ export function processSlots(state: State, toSlot: number, config: ChainConfig):
 
 /** processSlots on a draft (applyBatch and buildBatch continue with the same draft). */
 export function processSlotsInto(draft: StateDraft, toSlot: number, config: ChainConfig): void {
+  const gapStart = draft.state.slot + 1;
+  if (toSlot > gapStart && isOutageGap(draft.state, toSlot, config)) runGap(draft, toSlot, config, "outage");
+  else runGap(draft, toSlot, config, "normal");
+}
+
+/** Whether the slots (state.slot, toSlot) are a whole-network outage (see processSlots). */
+export function isOutageGap(state: State, toSlot: number, config: ChainConfig): boolean {
+  const scratch = new StateDraft(state);
+  const couldLead = new Set<number>();
+  const missed = new Set<number>();
+  const noteCommittee = () => {
+    const s = scratch.state;
+    for (const m of [...s.currentCommittee.members, ...s.currentCommittee.fallbacks]) {
+      if (s.sequencers[m.index]?.status === SequencerStatus.active) couldLead.add(m.index);
+    }
+  };
+  let epoch = -1;
+  for (let slot = state.slot + 1; slot < toSlot; slot++) {
+    if (computeEpoch(config, slot) !== epoch) {
+      epoch = computeEpoch(config, slot);
+      processEpochs(scratch, config, epoch, "normal");
+      noteCommittee();
+    }
+    const leader = effectiveLeaderOrNull(scratch.state, config, slot);
+    if (leader === null) continue;
+    if (scratch.state.sequencers[leader].status === SequencerStatus.active) couldLead.add(leader);
+    missed.add(leader);
+    recordMiss(scratch, config, leader, epoch);
+  }
+  if (computeEpoch(config, toSlot) !== epoch) {
+    processEpochs(scratch, config, computeEpoch(config, toSlot), "normal");
+    noteCommittee();
+  }
+  for (const index of couldLead) if (!missed.has(index)) return false;
+  return true;
+}
+
+function runGap(draft: StateDraft, toSlot: number, config: ChainConfig, mode: EpochMode): void {
   for (let slot = draft.state.slot + 1; slot < toSlot; slot++) {
     const epoch = computeEpoch(config, slot);
-    processEpochs(draft, config, epoch);
+    processEpochs(draft, config, epoch, mode);
+    if (mode === "outage") continue;
     const leader = effectiveLeaderOrNull(draft.state, config, slot);
     if (leader !== null) recordMiss(draft, config, leader, epoch);
   }
-  processEpochs(draft, config, computeEpoch(config, toSlot));
+  processEpochs(draft, config, computeEpoch(config, toSlot), mode);
   if (toSlot - 1 > draft.state.slot) draft.state.slot = toSlot - 1;
 }
 
@@ -54,20 +103,39 @@ export function effectiveLeaderOrNull(state: State, config: ChainConfig, slot: n
   }
 }
 
-/** A miss: counted; at missesToEject consecutive misses an active sequencer is ejected. */
+/** The misses among a sequencer's last missWindow led slots (Sequencer.missBits). */
+export function windowMisses(missBits: bigint): number {
+  let count = 0;
+  for (let bits = missBits; bits > 0n; bits >>= 1n) if ((bits & 1n) === 1n) count++;
+  return count;
+}
+
+function pushOutcome(missBits: bigint, missed: boolean, config: ChainConfig): bigint {
+  const mask = (1n << BigInt(config.missWindow)) - 1n;
+  return ((missBits << 1n) | (missed ? 1n : 0n)) & mask;
+}
+
+/**
+ * A miss: counted, and pushed into the miss window. An active sequencer is ejected at
+ * missesToEject consecutive misses, or when more than maxWindowMisses of its last missWindow
+ * led slots were missed (CometBFT's signed-blocks window: an intermittent sequencer is ejected too).
+ */
 export function recordMiss(draft: StateDraft, config: ChainConfig, index: number, epoch: number): void {
   const seq = draft.sequencer(index);
   seq.misses += 1;
   seq.consecutiveMisses += 1;
-  if (seq.status === SequencerStatus.active && seq.consecutiveMisses >= config.missesToEject) {
+  seq.missBits = pushOutcome(seq.missBits, true, config);
+  const tooMany = seq.consecutiveMisses >= config.missesToEject || windowMisses(seq.missBits) > config.maxWindowMisses;
+  if (seq.status === SequencerStatus.active && tooMany) {
     seq.status = SequencerStatus.ejected;
     seq.ejectedEpoch = epoch;
   }
 }
 
-/** A produced slot: counted, and the miss streak is reset. */
-export function recordProduced(draft: StateDraft, index: number): void {
+/** A produced slot: counted, pushed into the miss window, and the miss streak is reset. */
+export function recordProduced(draft: StateDraft, config: ChainConfig, index: number): void {
   const seq = draft.sequencer(index);
   seq.produced += 1;
   seq.consecutiveMisses = 0;
+  seq.missBits = pushOutcome(seq.missBits, false, config);
 }

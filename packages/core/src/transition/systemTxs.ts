@@ -13,24 +13,32 @@
  *   next epoch transition, i.e. it leads from epoch current+2 (see epoch.ts). Under poa only
  *   governance makes new authorities (admit). A stake first pays back a restake owed. An
  *   evicted sequencer never stakes again.
- * - unstake {sequencerIndex, amount, restake}: only its account; not while ejected (the leak
- *   cannot be escaped) nor slashed; 0 < amount <= stake; what remains is 0 (full exit: status
- *   exited) or >= minStake; not below the auction bond while it is locked (dispute period).
- *   The amount returns to the sender's balance. restake=true: a temporary withdrawal, only
- *   while not in the current committee and not a full exit: the amount is owed back
- *   (restakeOwed, still counted in its committee weight) before its next scheduled epoch,
- *   else as much again is leaked (penalties.ts).
+ * - unstake {sequencerIndex, amount, restake, token}: only its account; not while ejected (the
+ *   leak cannot be escaped) nor slashed; token 0 is the native stake, token t > 0 a pos stake
+ *   token; 0 < amount <= that stake; not below the auction bond while it is locked (dispute
+ *   period). The amount leaves the stake at once (and the weight from the next committee
+ *   computed) but is paid out only unbondingEpochs later, through state.unbonding, and is
+ *   slashed with the sequencer until then. If the effective stake left is below minStake the
+ *   sequencer exits (what is left can be withdrawn the same way).
+ *   restake=true: a temporary withdrawal of native stake, paid at once: the amount is owed
+ *   back (restakeOwed, still counted in its committee weight) before its next scheduled
+ *   epoch, else as much again is leaked (penalties.ts). Only for a sequencer that stays (at
+ *   least minStake left), keeps at least as much staked as it owes (so the penalty can be
+ *   paid in full), and has sat in no committee for the evidence window (so no slash it could
+ *   still receive is escaped by it).
  * - rejoin {sequencerIndex}: only its account; the sequencer must be ejected with stake >=
  *   minStake. It turns active at the next epoch transition (rejoinEpoch = epoch + 1) and leads
  *   its slots in that epoch's committee (ejected sequencers stay in committees).
  * - slash {header1, header2}: proof of equivocation, anyone may submit: two headers of this
- *   chain for the same slot and proposer, with different roots, both signed by the proposer.
- *   The offender loses slashFractionBps/10000 of its stake (burned) and is exited, for good.
+ *   chain for the same slot and proposer, with different roots, both signed by the proposer,
+ *   for a slot of the current epoch or the evidenceEpochs before it. The offender loses
+ *   slashFractionBps/10000 of everything staked on it — stake, token stakes, its unbonding
+ *   withdrawals and delegations (burned) — and is exited, for good.
  */
 import type { ChainConfig } from "../config/chainConfig.js";
 import { computeEpoch } from "../config/chainConfig.js";
 import { bytesEqual } from "../crypto/hex.js";
-import { effectiveStake, minStakeOf } from "../mechanism/stake.js";
+import { committedStake, effectiveStake, minStakeOf } from "../mechanism/stake.js";
 import { auctionBond } from "../mechanism/auction.js";
 import { BatonError, TxError, TxErrorCode } from "../errors.js";
 import { verifyBatchHeaderSignature, verifyProofOfPossession } from "../signing.js";
@@ -47,13 +55,13 @@ import { findSequencerIndex } from "./accounts.js";
 import type { StateDraft } from "./draft.js";
 import { checkMechanismTx, type DeferredEffect } from "./mechanismTxs.js";
 import { burnShare } from "./penalties.js";
-import { newSequencer } from "./sequencer.js";
-
-const MAX_AMOUNT = (1n << 64n) - 1n;
+import { requireAmount } from "./amounts.js";
+import { ownUnbonding } from "./lists.js";
+import { extraTokenCount, newSequencer } from "./sequencer.js";
 
 export type SystemTxEffect =
   | { kind: TxKind.stake; index: number; pubkey: Uint8Array; amount: bigint } // index -1: new sequencer
-  | { kind: TxKind.unstake; index: number; amount: bigint; restake: boolean }
+  | { kind: TxKind.unstake; index: number; amount: bigint; restake: boolean; token: number }
   | { kind: TxKind.rejoin; index: number }
   | { kind: TxKind.slash; index: number }
   | DeferredEffect;
@@ -92,10 +100,11 @@ export function checkSystemTx(state: State, tx: Tx, sender: Account, config: Cha
         const seq = ownSequencer(state, index, sender);
         if (seq.slashed) throw notAllowed(`sequencer ${index} was slashed`);
         if (seq.evicted) throw notAllowed(`sequencer ${index} was evicted by governance`);
-        if (seq.stake + p.amount > MAX_AMOUNT) throw notAllowed("stake would overflow");
+        requireAmount(committedStake({ ...seq, stake: seq.stake + p.amount }, config) + seq.delegated, `the weight of sequencer ${index}`);
       } else {
         if (config.mechanism === "poa") throw notAllowed("under poa only governance admits a new authority (admit tx)");
         if (p.amount < minStakeOf(config)) throw notAllowed(`stake ${p.amount} < minStake ${minStakeOf(config)}`);
+        requireAmount(effectiveStake({ stake: p.amount, tokenStakes: [] }, config), "the weight of the new sequencer");
         if (state.sequencers.length >= MAX_SEQUENCERS) throw notAllowed("sequencer set full");
       }
       // The proof is checked when a key is registered; a top-up is authorized by the account.
@@ -108,22 +117,18 @@ export function checkSystemTx(state: State, tx: Tx, sender: Account, config: Cha
       const p = decode(decodeUnstakePayload, payload);
       const seq = ownSequencer(state, p.sequencerIndex, sender);
       if (seq.slashed) throw notAllowed(`sequencer ${p.sequencerIndex} was slashed`);
-      if (seq.status === SequencerStatus.ejected) throw notAllowed(`sequencer ${p.sequencerIndex} is ejected`);
-      if (p.amount === 0n || p.amount > seq.stake) throw notAllowed(`unstake ${p.amount} of a stake of ${seq.stake}`);
-      const remaining = effectiveStake({ stake: seq.stake - p.amount, tokenStakes: seq.tokenStakes }, config);
-      const min = minStakeOf(config);
-      if (remaining !== 0n && remaining < min) throw notAllowed(`remaining stake ${remaining} would be below minStake ${min}`);
+      if (seq.status === SequencerStatus.ejected) throw notAllowed(`sequencer ${p.sequencerIndex} is ejected: rejoin, or wait for the leak to exit it`);
+      const tokens = 1 + extraTokenCount(config);
+      if (p.token >= tokens) throw badPayload(`token ${p.token}: this chain has stake tokens 0..${tokens - 1}`);
+      const held = stakeInToken(seq, p.token);
+      if (p.amount === 0n || p.amount > held) throw notAllowed(`unstake ${p.amount} of a stake of ${held}${p.token > 0 ? ` in token ${p.token}` : ""}`);
+      const after = withoutStake(seq, p.token, p.amount);
       const epoch = computeEpoch(config, state.slot + 1);
-      if (config.mechanism === "auction" && seq.bondLockedUntil > epoch && seq.stake - p.amount < auctionBond(config)) {
+      if (config.mechanism === "auction" && seq.bondLockedUntil > epoch && after.stake < auctionBond(config)) {
         throw notAllowed(`the bond of sequencer ${p.sequencerIndex} is locked until epoch ${seq.bondLockedUntil} (dispute period)`);
       }
-      if (p.restake) {
-        if (remaining === 0n || seq.status === SequencerStatus.exited) throw notAllowed("restake=true is for a partial withdrawal of a sequencer that stays");
-        if (state.currentCommittee.members.some((m) => m.index === p.sequencerIndex)) {
-          throw notAllowed(`sequencer ${p.sequencerIndex} is in the current committee: a temporary withdrawal waits until it is not`);
-        }
-      }
-      return { kind, index: p.sequencerIndex, amount: p.amount, restake: p.restake };
+      if (p.restake) checkRestake(state, seq, p.sequencerIndex, p.token, after, config, epoch);
+      return { kind, index: p.sequencerIndex, amount: p.amount, restake: p.restake, token: p.token };
     }
     case TxKind.rejoin: {
       const p = decode(decodeRejoinPayload, payload);
@@ -139,6 +144,11 @@ export function checkSystemTx(state: State, tx: Tx, sender: Account, config: Cha
       if (a.header.slot !== b.header.slot) throw badPayload("headers of different slots");
       if (a.header.proposerIndex !== b.header.proposerIndex) throw badPayload("headers of different proposers");
       if (bytesEqual(headerRoot(a.header), headerRoot(b.header))) throw badPayload("identical headers");
+      const current = computeEpoch(config, state.slot + 1);
+      const evidenceEpoch = computeEpoch(config, a.header.slot);
+      if (evidenceEpoch + config.evidenceEpochs < current) {
+        throw notAllowed(`evidence of epoch ${evidenceEpoch} is too old: accepted for epochs ${current - config.evidenceEpochs} onwards (evidenceEpochs)`);
+      }
       const index = a.header.proposerIndex;
       const seq = state.sequencers[index];
       if (seq === undefined) throw badPayload(`no sequencer ${index}`);
@@ -172,20 +182,33 @@ export function applySystemTx(draft: StateDraft, effect: SystemTxEffect, senderI
       if (seq.status === SequencerStatus.exited && !seq.slashed && !seq.evicted && effectiveStake(seq, config) >= minStakeOf(config)) {
         seq.status = SequencerStatus.active;
         seq.consecutiveMisses = 0;
+        seq.missBits = 0n;
         seq.rejoinEpoch = 0;
       }
       return;
     }
     case TxKind.unstake: {
       const seq = draft.sequencer(effect.index);
-      seq.stake -= effect.amount;
-      if (effect.restake) seq.restakeOwed += effect.amount;
-      if (effectiveStake(seq, config) === 0n) {
+      const after = withoutStake(seq, effect.token, effect.amount);
+      seq.stake = after.stake;
+      seq.tokenStakes = after.tokenStakes;
+      if (effect.restake) {
+        seq.restakeOwed += effect.amount;
+        draft.account(senderIndex).balance += effect.amount;
+      } else {
+        ownUnbonding(draft).push({
+          sequencerIndex: effect.index,
+          account: seq.account,
+          token: effect.token,
+          amount: effect.amount,
+          releaseEpoch: computeEpoch(config, draft.state.slot + 1) + config.unbondingEpochs,
+        });
+      }
+      if (seq.status !== SequencerStatus.exited && effectiveStake(seq, config) < minStakeOf(config)) {
         seq.status = SequencerStatus.exited;
         seq.rejoinEpoch = 0;
         seq.restakeOwed = 0n;
       }
-      draft.account(senderIndex).balance += effect.amount;
       return;
     }
     case TxKind.rejoin:
@@ -203,5 +226,45 @@ export function applySystemTx(draft: StateDraft, effect: SystemTxEffect, senderI
     case "deferred":
       effect.apply(draft, senderIndex);
       return;
+  }
+}
+
+/** The stake a sequencer holds in token `token` (0 = native). */
+function stakeInToken(seq: Sequencer, token: number): bigint {
+  return token === 0 ? seq.stake : (seq.tokenStakes[token - 1] ?? 0n);
+}
+
+/** The stake fields after `amount` of token `token` left them. */
+function withoutStake(seq: Sequencer, token: number, amount: bigint): Pick<Sequencer, "stake" | "tokenStakes"> {
+  if (token === 0) return { stake: seq.stake - amount, tokenStakes: seq.tokenStakes };
+  const tokenStakes = seq.tokenStakes.slice();
+  tokenStakes[token - 1] -= amount;
+  return { stake: seq.stake, tokenStakes };
+}
+
+/** restake=true (see the header): native, the sequencer stays, can pay the penalty, and no slash can still reach it. */
+function checkRestake(
+  state: State,
+  seq: Sequencer,
+  index: number,
+  token: number,
+  after: Pick<Sequencer, "stake" | "tokenStakes">,
+  config: ChainConfig,
+  epoch: number,
+): void {
+  if (token !== 0) throw notAllowed("restake=true withdraws native stake only");
+  if (seq.status === SequencerStatus.exited) throw notAllowed("restake=true is for a sequencer that stays");
+  const remaining = effectiveStake(after, config);
+  if (remaining < minStakeOf(config)) throw notAllowed(`restake=true must leave at least minStake (${minStakeOf(config)}) staked; ${remaining} would remain`);
+  const owed = seq.restakeOwed + (seq.stake - after.stake);
+  if (after.stake < owed) throw notAllowed(`a temporary withdrawal may owe at most what stays staked (${after.stake}); ${owed} would be owed`);
+  const inCommittee = (c: State["currentCommittee"]) => [...c.members, ...c.fallbacks].some((m) => m.index === index);
+  if (inCommittee(state.currentCommittee)) {
+    throw notAllowed(`sequencer ${index} is in the current committee: a temporary withdrawal waits until it is not`);
+  }
+  if (seq.lastCommitteeEpoch > 0 && seq.lastCommitteeEpoch - 1 + config.evidenceEpochs >= epoch) {
+    throw notAllowed(
+      `sequencer ${index} sat in the committee of epoch ${seq.lastCommitteeEpoch - 1}: evidence against it is accepted until epoch ${seq.lastCommitteeEpoch - 1 + config.evidenceEpochs}, so a temporary withdrawal waits until then`,
+    );
   }
 }

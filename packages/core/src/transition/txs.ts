@@ -102,5 +102,5 @@ function creditFee(draft: StateDraft, proposerIndex: number, fee: bigint): void 
   const key = proposer.account;
   const index = draft.accountIndexOf(key);
   if (index >= 0) draft.account(index).balance += fee;
-  else draft.appendAccount({ pubkey: key, balance: fee, nonce: 0 });
+  else draft.appendAccount({ pubkey: key, balance: fee, nonce: 0, tokens: [] });
 }

@@ -28,6 +28,9 @@ export const MAX_STAKE_TOKENS = 8;
 export const MAX_GOVERNANCE_KEYS = 16;
 export const MAX_BIDS = 1 << 16;
 export const MAX_DELEGATIONS = 1 << 20;
+export const MAX_UNBONDING = 1 << 20;
+/** The largest value of an Amount (u64): every sum the transition writes is checked against it (transition/amounts.ts). */
+export const MAX_AMOUNT = (1n << 64n) - 1n;
 
 export const Uint8 = new UintNumberType(1);
 export const Uint32 = new UintNumberType(4);
@@ -103,8 +106,9 @@ export const StakePayload = new ContainerType(
   { typeName: "StakePayload" },
 );
 /** restake: a temporary withdrawal while out of the committee, owed back before the next scheduled epoch. */
+/** token: 0 = the native stake; t > 0 = the pos stake token t (Sequencer.tokenStakes[t - 1]). */
 export const UnstakePayload = new ContainerType(
-  { sequencerIndex: Uint32, amount: Amount, restake: Bool },
+  { sequencerIndex: Uint32, amount: Amount, restake: Bool, token: Uint8 },
   { typeName: "UnstakePayload" },
 );
 export const RejoinPayload = new ContainerType({ sequencerIndex: Uint32 }, { typeName: "RejoinPayload" });
@@ -163,12 +167,19 @@ export const Sequencer = new ContainerType(
     restakeOwed: Amount, // withdrawn with restake=true, owed back before its next scheduled epoch
     bondLockedUntil: Uint64, // auction: its bond stays until this epoch (dispute period)
     evicted: Bool, // removed by governance: never again with this key
+    lastCommitteeEpoch: Uint64, // 1 + the last epoch it sat in a committee (member or fallback); 0 = never
+    missBits: Amount, // its last missWindow led slots, newest in bit 0: 1 = missed (transition/slots.ts)
   },
   { typeName: "Sequencer" },
 );
 
 export const Account = new ContainerType(
-  { pubkey: Bytes32, balance: Amount, nonce: Uint64 },
+  {
+    pubkey: Bytes32,
+    balance: Amount,
+    nonce: Uint64,
+    tokens: new ListBasicType(Amount, MAX_STAKE_TOKENS - 1), // pos stake tokens 1.. withdrawn to this account (missing = 0)
+  },
   { typeName: "Account" },
 );
 
@@ -198,6 +209,18 @@ export const Delegation = new ContainerType(
   { typeName: "Delegation" },
 );
 
+/** Withdrawn stake on its way out: slashable with its sequencer until releaseEpoch, then paid to `account`. */
+export const Unbonding = new ContainerType(
+  {
+    sequencerIndex: Uint32,
+    account: Bytes32,
+    token: Uint8, // 0 = native (paid to the balance), t > 0 = pos token t (paid to Account.tokens[t - 1])
+    amount: Amount,
+    releaseEpoch: Uint64,
+  },
+  { typeName: "Unbonding" },
+);
+
 export const CommitteeMember = new ContainerType({ index: Uint32, weight: Amount }, { typeName: "CommitteeMember" });
 /** The committee of one epoch, fixed two epochs ahead (at the end of epoch e-2). */
 export const EpochCommittee = new ContainerType(
@@ -207,6 +230,8 @@ export const EpochCommittee = new ContainerType(
     members: new ListCompositeType(CommitteeMember, MAX_SEQUENCERS),
     /** a sampled committee (committeeSize < eligible) shares its slots equally: see schedule/committee.ts */
     equalShares: Bool,
+    /** members with no slots of their own that stand behind the members in every slot's fallback order (auction: bonded non-winners) */
+    fallbacks: new ListCompositeType(CommitteeMember, MAX_SEQUENCERS),
   },
   { typeName: "EpochCommittee" },
 );
@@ -227,11 +252,13 @@ export const ChainState = new ContainerType(
     // ---- mechanisms ----
     leaked: Amount, // the leaked part of `burned`
     issued: Amount, // dpos rewards minted
+    supply: Amount, // every native unit that exists: genesis balances and stakes, plus `issued` (never above MAX_AMOUNT)
     governanceNonce: Uint64, // the nonce the next governance action must sign
     epochTxs: Uint64, // user txs included in the current epoch
     txVolume: Uint64, // EMA of user txs per epoch (performance bond)
     bids: new ListCompositeType(Bid, MAX_BIDS),
     delegations: new ListCompositeType(Delegation, MAX_DELEGATIONS),
+    unbonding: new ListCompositeType(Unbonding, MAX_UNBONDING),
   },
   { typeName: "State" },
 );
@@ -248,6 +275,7 @@ export type SlashPayload = ValueOf<typeof SlashPayload>;
 export type Sequencer = ValueOf<typeof Sequencer>;
 export type Bid = ValueOf<typeof Bid>;
 export type Delegation = ValueOf<typeof Delegation>;
+export type Unbonding = ValueOf<typeof Unbonding>;
 export type GovernanceSignature = ValueOf<typeof GovernanceSignature>;
 export type EvictAction = ValueOf<typeof EvictAction>;
 export type EvictPayload = ValueOf<typeof EvictPayload>;

@@ -9,6 +9,7 @@ import { epochStartSlot } from "../../src/config/chainConfig.js";
 import { sha256, uint64Bytes } from "../../src/crypto/hash.js";
 import { TxErrorCode } from "../../src/errors.js";
 import { getMechanism } from "../../src/mechanism/index.js";
+import { getEffectiveLeader, getScheduleForEpoch } from "../../src/schedule/index.js";
 import { applyTx, makeBidTx, makeRevealTx, makeUnstakeTx, processSlots } from "../../src/transition/index.js";
 import type { State, Tx } from "../../src/types/ssz.js";
 import { BALANCE, balanceOf, expectTxError, mechChain, nonceOf, runTo, step, weightsOf, type MechChain } from "./mechanismHelpers.js";
@@ -41,16 +42,18 @@ function round(c: MechChain, state: State, bids: BidSpec[], e = 0): State {
 
 const THREE: BidSpec[] = [{ who: 0, amount: 500n }, { who: 1, amount: 300n }, { who: 2, amount: 100n }];
 
+// A seat weighs the winner's bonded stake (10,000 each here), never its bid.
+const STAKE = 10_000n;
 const priceCases: { name: string; params: object; bids: BidSpec[]; weights: Record<number, bigint>; paid: bigint[] }[] = [
-  { name: "second price, k=2: each winner pays the next bid down", params: {}, bids: THREE, weights: { 0: 500n, 1: 300n }, paid: [300n, 100n, 0n] },
-  { name: "first price, k=2: each winner pays its bid", params: { priceRule: "first" }, bids: THREE, weights: { 0: 500n, 1: 300n }, paid: [500n, 300n, 0n] },
-  { name: "second price, k=1: Vickrey", params: { winners: 1 }, bids: THREE, weights: { 0: 500n }, paid: [300n, 0n, 0n] },
-  { name: "second price, the last winner pays the reserve when nobody lost", params: { reservePrice: 50n }, bids: THREE.slice(0, 2), weights: { 0: 500n, 1: 300n }, paid: [300n, 50n] },
+  { name: "second price, k=2: both winners pay the uniform price, the highest losing bid", params: {}, bids: THREE, weights: { 0: STAKE, 1: STAKE }, paid: [100n, 100n, 0n] },
+  { name: "first price, k=2: each winner pays its bid", params: { priceRule: "first" }, bids: THREE, weights: { 0: STAKE, 1: STAKE }, paid: [500n, 300n, 0n] },
+  { name: "second price, k=1: Vickrey", params: { winners: 1 }, bids: THREE, weights: { 0: STAKE }, paid: [300n, 0n, 0n] },
+  { name: "second price, the winners pay the reserve when nobody lost", params: { reservePrice: 50n }, bids: THREE.slice(0, 2), weights: { 0: STAKE, 1: STAKE }, paid: [50n, 50n] },
   {
     name: "ties: the earlier commitment wins",
     params: {},
     bids: [{ who: 0, amount: 500n }, { who: 2, amount: 300n }, { who: 1, amount: 300n }],
-    weights: { 0: 500n, 2: 300n },
+    weights: { 0: STAKE, 2: STAKE },
     paid: [300n, 0n, 300n],
   },
 ];
@@ -58,7 +61,8 @@ for (const p of priceCases) {
   test(`settlement: ${p.name}`, () => {
     const c = auction(p.params);
     const state = round(c, c.state, p.bids);
-    assert.equal(weightsOf(state.nextCommittee.members), p.weights, "the committee of epoch 2: winners weighted by bid");
+    assert.equal(weightsOf(state.nextCommittee.members), p.weights, "the committee of epoch 2: winners weighted by their bonded stake");
+    assert.ok(state.nextCommittee.equalShares, "a seat is an equal share of the slots");
     assert.is(state.nextCommittee.epoch, 2);
     p.paid.forEach((paid, who) => assert.is(balanceOf(state, c.seqAccounts[who]), BALANCE - paid, `sequencer ${who} paid ${paid}`));
     assert.is(state.treasury, p.paid.reduce((a, b) => a + b, 0n));
@@ -66,13 +70,15 @@ for (const p of priceCases) {
   });
 }
 
-test("no bids: every bonded sequencer leads with weight 1; bids for one epoch only change that epoch", () => {
+test("no bids: every bonded sequencer holds a seat; bids for one epoch only change that epoch", () => {
   const c = auction();
-  assert.equal(weightsOf(c.state.currentCommittee.members), { 0: 1n, 1: 1n, 2: 1n, 3: 1n });
+  const all = { 0: STAKE, 1: STAKE, 2: STAKE, 3: STAKE };
+  assert.equal(weightsOf(c.state.currentCommittee.members), all);
   let state = round(c, c.state, THREE);
   state = processSlots(state, epochStartSlot(c.config, 2), c.config);
-  assert.equal(weightsOf(state.currentCommittee.members), { 0: 500n, 1: 300n });
-  assert.equal(weightsOf(state.nextCommittee.members), { 0: 1n, 1: 1n, 2: 1n, 3: 1n }, "epoch 3 had no bids");
+  assert.equal(weightsOf(state.currentCommittee.members), { 0: STAKE, 1: STAKE });
+  assert.equal(weightsOf(state.currentCommittee.fallbacks), { 2: STAKE, 3: STAKE }, "the bonded non-winners stand behind the winners");
+  assert.equal(weightsOf(state.nextCommittee.members), all, "epoch 3 had no bids");
   assert.is(state.bids.length, 2, "winners of the current epoch kept");
   state = processSlots(state, epochStartSlot(c.config, 4), c.config);
   assert.is(state.bids.length, 0);
@@ -89,7 +95,7 @@ test("a bid that cannot pay: the deposit must be there; a reveal above the depos
   state = processSlots(state, epochStartSlot(c.config, 1), c.config);
   assert.is(state.treasury, 100n, "10% of the deposit of a bid never revealed");
   assert.is(balanceOf(state, c.seqAccounts[0]), BALANCE - 100n);
-  assert.equal(weightsOf(state.nextCommittee.members), { 0: 1n, 1: 1n, 2: 1n, 3: 1n });
+  assert.equal(weightsOf(state.nextCommittee.members), { 0: STAKE, 1: STAKE, 2: STAKE, 3: STAKE });
 });
 
 const refusals: { name: string; at: (c: MechChain) => number; tx: (c: MechChain, s: State) => Tx; re: RegExp; setup?: boolean }[] = [
@@ -122,6 +128,41 @@ test("the winner's bond is locked through the dispute period; a sequencer below 
   expectTxError(() => applyTx(s1, bidTx(c, s1, { who: 3, amount: 10n }, 2), 0, c.config), TxErrorCode.NOT_ALLOWED, /below the bond/);
 });
 
+/** Slots each sequencer leads in the schedule of `epoch` (from a state holding its committee). */
+function slotsLed(c: MechChain, state: State, epoch: number): Record<number, number> {
+  const out: Record<number, number> = {};
+  for (const s of getScheduleForEpoch(state, c.config, epoch).slots) out[s.leader] = (out[s.leader] ?? 0) + 1;
+  return out;
+}
+
+// Issue 9, finding 3: with winners 3 and slots in proportion to bid, revealing 900000 instead of
+// 500 took every slot of the epoch for the same price, and its weight (the bid) alone passed 2/3.
+for (const priceRule of ["second", "first"] as const) {
+  test(`over-bidding (${priceRule} price) buys no slot and no weight; the others keep their seats`, () => {
+    const c = mechChain("auction", { params: { winners: 3, priceRule, revealOffset: 2 }, config: { minFee: 0n, slotsPerEpoch: 32 } });
+    const honest = round(c, c.state, THREE.map((b) => ({ ...b })));
+    const inflated = round(c, c.state, [{ who: 0, amount: 900_000n, deposit: 900_000n }, THREE[1], THREE[2]]);
+    assert.equal(slotsLed(c, inflated, 2), slotsLed(c, honest, 2), "the same share of slots");
+    assert.ok(Object.values(slotsLed(c, inflated, 2)).every((n) => n >= 10), "each of the 3 winners leads a third of the slots");
+    assert.equal(weightsOf(inflated.nextCommittee.members), weightsOf(honest.nextCommittee.members), "the same confirmation weight");
+    const paid = (s: State) => BALANCE - balanceOf(s, c.seqAccounts[0]);
+    assert.ok(paid(inflated) >= paid(honest), "and it pays no less");
+  });
+}
+
+// Finding 4: with winners 1, a crashed winner's whole epoch was missed (fallbacks came only from the committee).
+test("winners 1: the bonded non-winners take a crashed winner's slots", () => {
+  const c = auction({ winners: 1 });
+  let state = round(c, c.state, THREE);
+  state = processSlots(state, epochStartSlot(c.config, 2), c.config);
+  assert.equal(weightsOf(state.currentCommittee.members), { 0: STAKE });
+  const ejected = { ...state, sequencers: state.sequencers.map((s, i) => (i === 0 ? { ...s, status: 1 } : s)) };
+  for (let slot = epochStartSlot(c.config, 2); slot < epochStartSlot(c.config, 3); slot++) {
+    const leader = getEffectiveLeader(ejected, c.config, slot);
+    assert.ok([1, 2, 3].includes(leader), `slot ${slot} falls to a bonded non-winner (got ${leader})`);
+  }
+});
+
 test("bids are auction txs only", () => {
   const c = mechChain("pos", { config: { minFee: 0n } });
   const s1 = processSlots(c.state, 1, c.config);
@@ -132,7 +173,7 @@ test("weights: a winner that has exited since no longer counts", () => {
   const c = auction();
   const state = round(c, c.state, THREE);
   const exited = { ...state, sequencers: state.sequencers.map((s, i) => (i === 1 ? { ...s, status: 2 } : s)) };
-  assert.equal(weightsOf(getMechanism("auction").weights(exited, c.config, 2)), { 0: 500n });
+  assert.equal(weightsOf(getMechanism("auction").weights(exited, c.config, 2)), { 0: STAKE });
 });
 
 test.run();

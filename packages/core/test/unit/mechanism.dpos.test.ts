@@ -13,7 +13,8 @@ import { BALANCE, balanceOf, expectTxError, mechChain, nonceOf, runTo, step, wei
 
 const test = suite("mechanism: dpos");
 const dpos = getMechanism("dpos");
-const chain = (params: object = {}, stakes?: bigint[]) => mechChain("dpos", { params: { rewardPerBatch: 100n, ...params }, config: { minFee: 0n }, stakes });
+const chain = (params: object = {}, stakes?: bigint[], config: object = {}) =>
+  mechChain("dpos", { params: { rewardPerBatch: 100n, ...params }, config: { minFee: 0n, ...config }, stakes });
 const delegate = (c: MechChain, s: State, user: number, to: number, amount: bigint) =>
   makeDelegateTx(1, c.users[user], { nonce: nonceOf(s, c.users[user]), fee: 0n, sequencerIndex: to, amount });
 const undelegate = (c: MechChain, s: State, user: number, to: number, amount: bigint) =>
@@ -64,17 +65,17 @@ test("reward split: commission first, then pro rata own stake / delegations that
 });
 
 test("a delegator undelegating mid-epoch: out of the weight at once, no reward for that epoch, paid back after unbonding", () => {
-  const c = chain({ unbondingEpochs: 2 });
+  const c = chain({}, undefined, { unbondingEpochs: 4, evidenceEpochs: 1 });
   let state = step(c, c.state, 1, [delegate(c, c.state, 0, 1, 20_000n)]);
   state = runTo(c, state, epochStartSlot(c.config, 1) + 1);
   state = step(c, state, state.slot + 1, [undelegate(c, state, 0, 1, 20_000n)]);
   assert.is(state.sequencers[1].delegated, 0n);
   assert.equal(weightsOf(dpos.weights(state, c.config, 3))[1], 10_000n);
   const d = state.delegations[0];
-  assert.equal([d.amount, d.unbonding, d.releaseEpoch], [0n, 20_000n, 3]);
-  state = runTo(c, state, epochStartSlot(c.config, 3) - 2);
+  assert.equal([d.amount, d.unbonding, d.releaseEpoch], [0n, 20_000n, 5]);
+  state = runTo(c, state, epochStartSlot(c.config, 5) - 2);
   assert.is(balanceOf(state, c.users[0]), BALANCE - 20_000n, "nothing back yet, and no reward for epoch 1");
-  state = processSlots(state, epochStartSlot(c.config, 3), c.config);
+  state = processSlots(state, epochStartSlot(c.config, 5), c.config);
   assert.is(balanceOf(state, c.users[0]), BALANCE);
   assert.is(state.delegations.length, 0);
 });

@@ -61,7 +61,7 @@ test("several stake tokens: slashing and the leak take the same share of every t
 });
 
 // ---- restake deadline: committee of 2 drawn from 4, so some sequencers sit out an epoch ----
-const sampled = () => mechChain("pos", { config: { committeeSize: 2 } });
+const sampled = () => mechChain("pos", { config: { committeeSize: 2, evidenceEpochs: 1, unbondingEpochs: 3 } });
 
 test("a sampled committee shares its slots equally; the full set shares by stake", () => {
   const c = mechChain("pos", { stakes: [1_000n, 9_000n, 1_000n, 9_000n], config: { committeeSize: 2 } });
@@ -76,9 +76,11 @@ test("unstake with restake=true: refused in the current committee; out of it, th
   const outside = [0, 1, 2, 3].find((i) => !c.state.currentCommittee.members.some((m) => m.index === i)) as number;
   const tx = (i: number, amount: bigint) => makeUnstakeTx(1, c.seqAccounts[i], { nonce: 0, fee: 1n, sequencerIndex: i, amount, restake: true });
   expectTxError(() => applyTx(c.state, tx(inside, 5_000n), 0, c.config), TxErrorCode.NOT_ALLOWED, /current committee/);
-  expectTxError(() => applyTx(c.state, tx(outside, 10_000n), 0, c.config), TxErrorCode.NOT_ALLOWED, /partial/);
-  const after = applyTx(c.state, tx(outside, 8_000n), 0, c.config);
-  assert.equal([after.sequencers[outside].stake, after.sequencers[outside].restakeOwed], [2_000n, 8_000n]);
+  expectTxError(() => applyTx(c.state, tx(outside, 10_000n), 0, c.config), TxErrorCode.NOT_ALLOWED, /at least minStake/);
+  // issue 9, finding 7: the deadline penalty is "as much again": never more owed than stays staked
+  expectTxError(() => applyTx(c.state, tx(outside, 8_000n), 0, c.config), TxErrorCode.NOT_ALLOWED, /owe at most what stays staked/);
+  const after = applyTx(c.state, tx(outside, 5_000n), 0, c.config);
+  assert.equal([after.sequencers[outside].stake, after.sequencers[outside].restakeOwed], [5_000n, 5_000n]);
   assert.is(weightsOf(pos.weights(after, c.config, 2))[outside], 10_000n);
 });
 
@@ -90,7 +92,8 @@ function restakeScenario() {
     state = runTo(c, state, epochStartSlot(c.config, e) - 1);
     const cur = state.currentCommittee.members.map((m) => m.index);
     const next = state.nextCommittee.members.map((m) => m.index);
-    const who = [0, 1, 2, 3].find((i) => !cur.includes(i) && !next.includes(i));
+    const clear = (i: number) => state.sequencers[i].lastCommitteeEpoch === 0 || state.sequencers[i].lastCommitteeEpoch - 1 + c.config.evidenceEpochs < state.epoch;
+    const who = [0, 1, 2, 3].find((i) => !cur.includes(i) && !next.includes(i) && clear(i));
     if (who !== undefined) return { c, state, who };
   }
   throw new Error("no scenario");
@@ -100,13 +103,13 @@ test("restake deadline: restaked in time, nothing lost; not restaked, as much ag
   const { c, state, who } = restakeScenario();
   const key = c.seqAccounts[who];
   const slot = state.slot + 1;
-  const withdrawn = step(c, state, slot, [makeUnstakeTx(1, key, { nonce: nonceOf(state, key), fee: 1n, sequencerIndex: who, amount: 6_000n, restake: true })]);
-  assert.is(withdrawn.sequencers[who].restakeOwed, 6_000n);
+  const withdrawn = step(c, state, slot, [makeUnstakeTx(1, key, { nonce: nonceOf(state, key), fee: 1n, sequencerIndex: who, amount: 5_000n, restake: true })]);
+  assert.is(withdrawn.sequencers[who].restakeOwed, 5_000n);
   // Run until it is in the current committee, restaking (or not) before.
   const until = (s: typeof state, restake: boolean) => {
     for (let e = s.epoch + 1; e < s.epoch + 60; e++) {
       if (restake && s.nextCommittee.members.some((m) => m.index === who) && s.sequencers[who].restakeOwed > 0n) {
-        s = step(c, s, s.slot + 1, [makeStakeTx(1, key, { nonce: nonceOf(s, key), fee: 1n, amount: 6_000n, blsKey: c.seqKeys[who] })]);
+        s = step(c, s, s.slot + 1, [makeStakeTx(1, key, { nonce: nonceOf(s, key), fee: 1n, amount: 5_000n, blsKey: c.seqKeys[who] })]);
       }
       s = runTo(c, s, epochStartSlot(c.config, e));
       if (s.currentCommittee.members.some((m) => m.index === who)) return s;
@@ -116,9 +119,43 @@ test("restake deadline: restaked in time, nothing lost; not restaked, as much ag
   const kept = until(withdrawn, true);
   assert.equal([kept.sequencers[who].stake, kept.sequencers[who].restakeOwed, kept.leaked], [10_000n, 0n, 0n]);
   const late = until(withdrawn, false);
-  assert.equal([late.sequencers[who].stake, late.sequencers[who].restakeOwed], [0n, 0n], "4,000 left, 6,000 owed: all of it leaked");
+  assert.equal([late.sequencers[who].stake, late.sequencers[who].restakeOwed], [0n, 0n], "5,000 left, 5,000 owed: as much again is leaked");
   assert.is(late.sequencers[who].status, SequencerStatus.exited);
-  assert.is(late.leaked, 4_000n);
+  assert.is(late.leaked, 5_000n);
+});
+
+test("restake=true is refused while evidence of a recent committee seat can still arrive (no slash escaped by it)", () => {
+  const c = sampled();
+  let state = c.state;
+  for (let e = 1; e < 40; e++) {
+    state = runTo(c, state, epochStartSlot(c.config, e) - 1);
+    const cur = state.currentCommittee.members.map((m) => m.index);
+    const recent = [0, 1, 2, 3].find((i) => !cur.includes(i) && state.sequencers[i].lastCommitteeEpoch - 1 === state.epoch - 1);
+    if (recent === undefined) continue;
+    const key = c.seqAccounts[recent];
+    const tx = makeUnstakeTx(1, key, { nonce: nonceOf(state, key), fee: 1n, sequencerIndex: recent, amount: 1_000n, restake: true });
+    expectTxError(() => applyTx(state, tx, 0, c.config), TxErrorCode.NOT_ALLOWED, /evidence against it is accepted until/);
+    return;
+  }
+  throw new Error("no scenario");
+});
+
+// Issue 9, finding 5: token stake could not be withdrawn and exit needed an effective stake of 0.
+test("token stakers can leave: every token unbonds to the account, and below minStake the sequencer exits", () => {
+  const c = mechChain("pos", { params: TOKENS, config: { minFee: 0n, minStake: 1_000n }, stakes: [500n, 10_000n, 10_000n, 10_000n] });
+  let state = { ...c.state, sequencers: c.state.sequencers.map((s, i) => (i === 0 ? { ...s, tokenStakes: [300n, 0n] } : s)) };
+  assert.is(effectiveStake(state.sequencers[0], c.config), 1_400n, "500 native + 300 ETH x 3");
+  const key = c.seqAccounts[0];
+  const unstake = (s: typeof state, token: number, amount: bigint) =>
+    makeUnstakeTx(1, key, { nonce: nonceOf(s, key), fee: 0n, sequencerIndex: 0, amount, token });
+  state = applyTx(state, unstake(state, 1, 300n), 0, c.config);
+  assert.is(state.sequencers[0].status, SequencerStatus.exited, "500 left < minStake: exited");
+  state = applyTx(state, unstake(state, 0, 500n), 0, c.config);
+  assert.equal(state.unbonding.map((u) => [u.token, u.amount]), [[1, 300n], [0, 500n]]);
+  state = runTo(c, state, epochStartSlot(c.config, state.unbonding[0].releaseEpoch));
+  const account = state.accounts.find((a) => a.pubkey.every((b, i) => b === key.publicKey[i]));
+  assert.equal(account?.tokens, [300n], "the ETH came back to the account");
+  assert.is(state.unbonding.length, 0);
 });
 
 test("effectiveStake: single native token is the stake", () => {

@@ -182,7 +182,7 @@ test("computeEpochSchedule: deterministic and cached; a different seed gives a d
 });
 
 test("computeEpochSchedule: an empty committee throws NO_COMMITTEE", () => {
-  const empty: EpochCommittee = { epoch: 4, seed: seedOf(0), members: [], equalShares: false };
+  const empty: EpochCommittee = { epoch: 4, seed: seedOf(0), members: [], equalShares: false, fallbacks: [] };
   assert.throws(() => computeEpochSchedule(empty, 8), hasCode(ScheduleErrorCode.NO_COMMITTEE));
 });
 

@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { epochStartSlot } from "../../src/config/chainConfig.js";
+import { computeEpoch, epochStartSlot } from "../../src/config/chainConfig.js";
 import { TxError, TxErrorCode } from "../../src/errors.js";
 import { signBatchHeader, signProofOfPossession } from "../../src/signing.js";
 import { SequencerStatus } from "../../src/types/enums.js";
@@ -111,7 +111,7 @@ test("two stakes for one new key in a row: the second tops up the first", () => 
 const unstakeCases: { name: string; code: TxErrorCode | null; amount: bigint; patch?: object; by?: number }[] = [
   { name: "partial, leaving >= minStake", code: null, amount: 9_000n },
   { name: "full exit", code: null, amount: 10_000n },
-  { name: "leaving less than minStake", code: TxErrorCode.NOT_ALLOWED, amount: 9_001n },
+  { name: "leaving less than minStake (the sequencer exits)", code: null, amount: 9_001n },
   { name: "more than the stake", code: TxErrorCode.NOT_ALLOWED, amount: 10_001n },
   { name: "zero", code: TxErrorCode.NOT_ALLOWED, amount: 0n },
   { name: "by another sequencer's account", code: TxErrorCode.NOT_ALLOWED, amount: 1_000n, by: 2 },
@@ -130,8 +130,12 @@ for (const u of unstakeCases) {
     const after = applyTx(state, tx, 0, c.config);
     const remaining = state.sequencers[1].stake - u.amount;
     assert.is(after.sequencers[1].stake, remaining);
-    assert.is(seqAccount(c, after, 1).balance, 1_000_000n - 1n + u.amount);
-    assert.is(after.sequencers[1].status, remaining === 0n || state.sequencers[1].status === SequencerStatus.exited ? SequencerStatus.exited : SequencerStatus.active);
+    assert.is(seqAccount(c, after, 1).balance, 1_000_000n - 1n, "nothing paid yet: the amount unbonds");
+    assert.equal(after.unbonding.map((x) => [x.sequencerIndex, x.amount, x.releaseEpoch]), [[1, u.amount, c.config.unbondingEpochs]]);
+    assert.is(after.sequencers[1].status, remaining < c.config.minStake ? SequencerStatus.exited : SequencerStatus.active);
+    const released = processSlots(after, epochStartSlot(c.config, c.config.unbondingEpochs), c.config);
+    assert.is(seqAccount(c, released, 1).balance, 1_000_000n - 1n + u.amount, "paid at the release epoch");
+    assert.is(released.unbonding.length, 0);
   });
 }
 
@@ -190,6 +194,33 @@ test("slash: two signed headers for one slot exit the offender and burn the frac
   // and the slashed sequencer leaves the committees computed afterwards
   const later = processSlots(state, epochStartSlot(c.config, 1), c.config);
   assert.not.ok(later.nextCommittee.members.some((m) => m.index === 2));
+});
+
+// Issue 9, finding 2: unstake paid out at once, so an equivocator that unstaked everything
+// before the evidence landed was marked slashed and lost nothing.
+test("slash escape: unstaking everything before the evidence lands still loses the slashed share", () => {
+  const c = funded();
+  const offender = 2;
+  const escape = makeUnstakeTx(id, c.seqAccounts[offender], { nonce: 0, fee: 1n, sequencerIndex: offender, amount: 10_000n });
+  let state = applyTx(c.state, escape, 0, c.config);
+  assert.is(state.sequencers[offender].status, SequencerStatus.exited);
+  state = processSlots(state, epochStartSlot(c.config, 2), c.config);
+  state = applyTx(state, slashTx(c, equivocation(c, offender)), 0, c.config);
+  assert.ok(state.sequencers[offender].slashed);
+  assert.is(state.unbonding[0].amount, 5_000n, "half of the unbonding stake burned");
+  state = processSlots(state, epochStartSlot(c.config, c.config.unbondingEpochs + 1), c.config);
+  assert.is(seqAccount(c, state, offender).balance, 1_000_000n - 1n + 5_000n, "it got back only what the slash left");
+  assert.is(state.burned, 5_000n);
+});
+
+test("slash evidence older than evidenceEpochs is refused; within the window it bites", () => {
+  const c = makeTestChain();
+  const pair = equivocation(c, 2); // slot 5
+  const last = computeEpoch(c.config, 5) + c.config.evidenceEpochs; // the last epoch it is accepted in
+  const inWindow = processSlots(c.state, epochStartSlot(c.config, last + 1) - 1, c.config);
+  assert.ok(applyTx(inWindow, slashTx(c, pair), 0, c.config).sequencers[2].slashed);
+  const late = processSlots(c.state, epochStartSlot(c.config, last + 1), c.config);
+  assert.throws(() => applyTx(late, slashTx(c, pair), 0, c.config), /too old/);
 });
 
 const badSlashes: { name: string; pair: (c: TestChain) => [SignedBatchHeader, SignedBatchHeader] }[] = [

@@ -21,7 +21,7 @@ const META_CONFIRMED = "confirmedRoot";
 const META_SNAPSHOT = "snapshotRoot";
 const META_SCHEMA = "schemaVersion";
 /** Bump when the encoding of anything stored changes: an old data dir is then refused with a clear error. */
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2; // 2: unbonding, miss window, committee fallbacks, supply in the state
 const schemaBytes = () => new TextEncoder().encode(String(STORE_SCHEMA_VERSION));
 
 export interface PersistImport {

@@ -24,18 +24,18 @@ function makeBatch(slot: number, parent: Uint8Array): SignedBatch {
 }
 
 function makeState(slot: number): State {
-  const committee = { epoch: 0, seed: root(2), members: [{ index: 0, weight: 100n }], equalShares: false };
+  const committee = { epoch: 0, seed: root(2), members: [{ index: 0, weight: 100n }], equalShares: false, fallbacks: [] };
   return {
     chainId: 1, slot, height: slot, epoch: 0, randaoMix: root(1), currentCommittee: committee, nextCommittee: committee,
     sequencers: [
       { pubkey: pubkey(1), account: root(3), stake: 100n, status: 0, produced: 1, misses: 0, consecutiveMisses: 0,
         ejectedEpoch: 0, rejoinEpoch: 0, slashed: false, tokenStakes: [], delegated: 0n, commissionBps: 0, score: 1_000_000,
-        probationUntil: 0, lastProduced: 0, lastMisses: 0, restakeOwed: 0n, bondLockedUntil: 0, evicted: false },
+        probationUntil: 0, lastProduced: 0, lastMisses: 0, restakeOwed: 0n, bondLockedUntil: 0, evicted: false, lastCommitteeEpoch: 0, missBits: 0n },
     ],
-    accounts: [{ pubkey: root(3), balance: 10n ** 18n, nonce: 2 }],
+    accounts: [{ pubkey: root(3), balance: 10n ** 18n, nonce: 2, tokens: [] }],
     treasury: 0n,
     burned: 0n,
-    leaked: 0n, issued: 0n, governanceNonce: 0, epochTxs: 0, txVolume: 0, bids: [], delegations: [],
+    leaked: 0n, issued: 0n, supply: 10n ** 18n + 100n, governanceNonce: 0, epochTxs: 0, txVolume: 0, bids: [], delegations: [], unbonding: [],
   };
 }
 
