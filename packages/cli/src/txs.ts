@@ -27,8 +27,8 @@ export const userTx = (key: Ed25519Keypair, p: TxParams, payload: Uint8Array): T
 export const stakeTx = (key: Ed25519Keypair, seqKey: BlsKeypair, p: TxParams, amount: bigint): Tx =>
   makeStakeTx(p.chainId, key, { nonce: p.nonce, fee: p.fee, amount, blsKey: seqKey });
 
-export const unstakeTx = (key: Ed25519Keypair, p: TxParams, sequencerIndex: number, amount: bigint): Tx =>
-  makeUnstakeTx(p.chainId, key, { nonce: p.nonce, fee: p.fee, sequencerIndex, amount });
+export const unstakeTx = (key: Ed25519Keypair, p: TxParams, sequencerIndex: number, amount: bigint, token = 0): Tx =>
+  makeUnstakeTx(p.chainId, key, { nonce: p.nonce, fee: p.fee, sequencerIndex, amount, token });
 
 export const rejoinTx = (key: Ed25519Keypair, p: TxParams, sequencerIndex: number): Tx =>
   makeRejoinTx(p.chainId, key, { nonce: p.nonce, fee: p.fee, sequencerIndex });

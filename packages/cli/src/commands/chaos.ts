@@ -13,7 +13,7 @@ const spec: CommandSpec = {
     backend: { type: "string", valueName: BACKENDS.join("|"), help: "where the nodes run", default: "processes" },
     duration: { type: "string", valueName: "s", help: "seconds of faults and load (from genesis); then it settles and checks", default: "120" },
     seed: { type: "string", valueName: "text", help: "the fault plan (and the cluster's keys) derive from it", default: "1" },
-    faults: { type: "string", valueName: "list", help: "all, or some of kill,freeze,stop,cut,split,loss (as the backend allows)", default: "all" },
+    faults: { type: "string", valueName: "list", help: "all, or some of kill,freeze,stop,cut,split,loss,outage (as the backend allows)", default: "all" },
     load: { type: "string", valueName: "tx/s", help: "tx load across all nodes", default: "20" },
     nodes: { type: "string", valueName: "n", help: "sequencer nodes (docker: 4)", default: "4" },
     "slot-ms": { type: "string", valueName: "ms", help: "slot length", default: "500" },
@@ -28,6 +28,8 @@ const spec: CommandSpec = {
   notes: [
     "Backends: processes (loopback: kill, freeze, stop), netns (one test host per node via ../shared/ci/netns-hosts.sh, root:",
     "  all faults incl. cut, split, loss), docker (the docker-compose cluster; needs an engine: ../shared/ci/docker-up.sh).",
+    "outage: every node killed at once for longer than the chain's rules take to eject and leak every sequencer to exit,",
+    "  then all restarted; once per run, alone, when --duration has room for it (\"all\" leaves it out otherwise).",
     "Exit code 0 if every invariant held, 1 if one was violated, 2 on a usage error. Ctrl-C stops and tears down.",
   ],
 };

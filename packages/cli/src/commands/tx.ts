@@ -1,7 +1,7 @@
 /** `baton tx send|stake|unstake|rejoin`: build, sign and POST one tx to a node's API. */
 import { resolve } from "node:path";
 import { bytesEqual, fromHex, toHex, type Tx } from "@baton/core";
-import { amount, bool, optInt, optStr, str, url, UsageError, type CommandSpec, type FlagSpec, type FlagValues } from "../args.js";
+import { amount, bool, int, optInt, optStr, str, url, UsageError, type CommandSpec, type FlagSpec, type FlagValues } from "../args.js";
 import { apiRequest, getAccount, getSequencers, getStatus, nextNonceOf, postTxs } from "../api.js";
 import type { Command, Io } from "../command.js";
 import { loadKeyFile, type KeyFile } from "../keys.js";
@@ -179,7 +179,7 @@ async function reportExit(io: Io, api: string, hash: string, _k: KeyFile, v: Fla
 
 export const txExit = txCommand(
   "exit",
-  "withdraw all stake: the sequencer leaves the rotation (an unstake of everything)",
+  "withdraw all native stake: the sequencer leaves the rotation; paid after the unbonding period (pos token stakes: tx unstake --token)",
   { index: indexFlag, ...waitSwitch },
   () => null,
   async (_, v, api, k) => {
@@ -194,12 +194,17 @@ export const txExit = txCommand(
 
 export const txUnstake = txCommand(
   "unstake",
-  "withdraw stake (only while out of the current committee)",
-  { amount: { type: "string", valueName: "amount", help: "stake to withdraw", required: true }, index: indexFlag },
+  "withdraw stake: it leaves the weight at once and is paid after the unbonding period (slashable until then); below minStake the sequencer exits",
+  {
+    amount: { type: "string", valueName: "amount", help: "stake to withdraw", required: true },
+    token: { type: "string", valueName: "n", help: "pos stake token to withdraw (0 = native, the default)" },
+    index: indexFlag,
+  },
   (v) => amount(v, "amount", 1n),
   async (amt, v, api, k) => {
     const index = await sequencerIndex(v, api, k);
-    return unstakeTx(k.ed25519, await txParams(v, api, k), index, amt);
+    const token = v.token === undefined ? 0 : int(v, "token", 0, 7);
+    return unstakeTx(k.ed25519, await txParams(v, api, k), index, amt, token);
   },
 );
 
