@@ -158,6 +158,17 @@ test("token stakers can leave: every token unbonds to the account, and below min
   assert.is(state.unbonding.length, 0);
 });
 
+// Issue 9, finding 6: a token-weighted stake above 2^64 wrapped when the state was encoded
+// (30000000000000010000 came back as 11553255926290458384) and a restarted node disagreed.
+test("a stake that would weigh above 2^64 - 1 is refused; nothing wraps", () => {
+  const c = mechChain("pos", { params: TOKENS, config: { minFee: 0n }, stakes: [10_000n, 10_000n, 10_000n, 10_000n] });
+  const state = { ...c.state, sequencers: c.state.sequencers.map((s, i) => (i === 0 ? { ...s, tokenStakes: [6_148_914_691_236_510_000n, 0n] } : s)) };
+  assert.ok(effectiveStake(state.sequencers[0], c.config) < 2n ** 64n);
+  const key = c.seqAccounts[0];
+  const tx = makeStakeTx(1, key, { nonce: nonceOf(state, key), fee: 0n, amount: 100_000n, blsKey: c.seqKeys[0] });
+  expectTxError(() => applyTx(state, tx, 0, c.config), TxErrorCode.NOT_ALLOWED, /above the largest amount 2\^64 - 1/);
+});
+
 test("effectiveStake: single native token is the stake", () => {
   const c = mechChain("pos");
   assert.is(effectiveStake(c.state.sequencers[0], c.config), 10_000n);
