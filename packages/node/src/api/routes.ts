@@ -7,6 +7,7 @@ import {
   getScheduleForEpoch,
   headerRoot,
   SEQUENCER_STATUS_NAMES,
+  windowMisses,
   toHex,
   txHash,
   type SignedBatch,
@@ -99,7 +100,11 @@ export function registerRoutes(api: ApiServer, m: ApiModules): void {
       produced: s.produced,
       misses: s.misses,
       consecutiveMisses: s.consecutiveMisses,
+      windowMisses: windowMisses(s.missBits),
       slashed: s.slashed,
+      unbonding: state.unbonding
+        .filter((u) => u.sequencerIndex === index)
+        .map((u) => ({ token: u.token, amount: u.amount.toString(), releaseEpoch: u.releaseEpoch })),
     }));
   });
 
