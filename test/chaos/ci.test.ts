@@ -1,8 +1,11 @@
 /**
  * The short chaos run CI does: 4 node processes, each on its own test host (network
- * namespaces via ../shared/ci/netns-hosts.sh), a tx load, one SIGKILL + restart and one 2–2
- * network split (seed "ci", 60 s of faults); all five invariants must hold. Writes its report
- * and timeline under reports/ci/.
+ * namespaces via ../shared/ci/netns-hosts.sh), a tx load, one SIGKILL + restart, one 2–2
+ * network split and one outage (every node SIGKILLed for 63 s, longer than the old rules took
+ * to eject and leak every sequencer to exit, then all restarted), seed "ci", 115 s of faults
+ * at 250 ms slots and 8-slot epochs (so the outage stays short); all seven invariants (the
+ * five, and the outage's recovery and no-penalty) must hold. Writes its report and timeline
+ * under reports/ci/.
  *
  * Needs root, iproute2/nftables and the netns script; without them it is skipped, unless
  * BATON_REQUIRE_NETNS=1 (CI), where that is a failure.
@@ -30,19 +33,23 @@ if (why && process.env.BATON_REQUIRE_NETNS === "1") {
 } else if (why) {
   log(`skipped: ${why} (set BATON_REQUIRE_NETNS=1 to fail instead)`);
 } else {
-  test("60 s of kills and a split across network namespaces: all five invariants hold", async () => {
+  test("115 s of a kill, a split and a whole-cluster outage across network namespaces: all seven invariants hold", async () => {
     const report = await chaos.runChaos({
       backend: chaos.BackendName.netns,
-      durationMs: 60_000,
+      durationMs: 115_000,
       seed: "ci",
-      faults: "kill,split",
+      faults: "kill,split,outage",
+      slotMs: 250,
+      slotsPerEpoch: 8,
       settleMs: 60_000,
       reportDir: "reports/ci",
       log,
     });
     console.log(chaos.formatTable(report).split("\n").map((l) => `    ${l}`).join("\n"));
     const kinds = new Set(report.faults.map((f) => f.kind));
-    assert.ok(kinds.has(chaos.FaultKind.kill) && kinds.has(chaos.FaultKind.split), `a kill and a split ran (${[...kinds].join(", ")})`);
+    for (const k of [chaos.FaultKind.kill, chaos.FaultKind.split, chaos.FaultKind.outage]) assert.ok(kinds.has(k), `a ${k} ran (${[...kinds].join(", ")})`);
+    const names = report.invariants.map((i) => i.name);
+    assert.ok(names.includes(chaos.InvariantName.outageRecovery) && names.includes(chaos.InvariantName.outageNoPenalty), `the outage's invariants were checked (${names.join(", ")})`);
     for (const inv of report.invariants) assert.ok(inv.held, `${inv.name}: ${inv.summary}\n${inv.evidence.join("\n")}`);
   });
 }

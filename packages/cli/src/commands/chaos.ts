@@ -26,7 +26,7 @@ const spec: CommandSpec = {
     "log-level": { type: "string", valueName: "level", help: "node log level", default: "info" },
   },
   notes: [
-    "Backends: processes (loopback: kill, freeze, stop), netns (one test host per node via ../shared/ci/netns-hosts.sh, root:",
+    "Backends: processes (loopback: kill, freeze, stop, outage), netns (one test host per node via ../shared/ci/netns-hosts.sh, root:",
     "  all faults incl. cut, split, loss), docker (the docker-compose cluster; needs an engine: ../shared/ci/docker-up.sh).",
     "outage: every node killed at once for longer than the chain's rules take to eject and leak every sequencer to exit,",
     "  then all restarted; once per run, alone, when --duration has room for it (\"all\" leaves it out otherwise).",

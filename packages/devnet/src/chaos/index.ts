@@ -2,7 +2,11 @@ export { runChaos, createBackend, defaultChaosOptions, formatTable } from "./run
 export type { ChaosOptions } from "./runner.js";
 export { BackendName, BACKEND_NAMES } from "./backend.js";
 export type { ChaosBackend, ClusterSettings, ClusterInfo, NodeExit } from "./backend.js";
-export { FaultKind, FAULT_KINDS, makeFaultPlan, describeFault, parseFaultKinds, SeededRandom, PlanError } from "./plan.js";
+export { FaultKind, FAULT_KINDS, makeFaultPlan, describeFault, parseFaultKinds, SeededRandom, PlanError, outageFits, minDurationForOutage } from "./plan.js";
+export { outageLength, outageRulesOf, devnetOutageRules, describeOutageLength, OUTAGE_FLOOR_MS } from "./outageLength.js";
+export type { OutageLength, OutageRules } from "./outageLength.js";
+export { OUTAGE_FIRST_BATCH_SLOTS } from "./outageChecks.js";
+export type { OutageLivenessFacts, OutagePenaltyFacts } from "./outageChecks.js";
 export type { PlannedFault, PlanOptions } from "./plan.js";
 export type { ChaosReport, KindStats } from "./report.js";
 export { InvariantName } from "./invariants.js";

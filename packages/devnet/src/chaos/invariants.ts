@@ -1,6 +1,7 @@
 /**
- * The five invariants, as pure functions over what the observer recorded, the fault
- * windows as they happened, and the final checks. Each returns held/violated with evidence.
+ * The five invariants, as pure functions over what the observer recorded, the fault windows
+ * as they happened, and the final checks (after an outage, two more: outageChecks.ts). Each
+ * returns held/violated with evidence.
  */
 import { FaultKind } from "./plan.js";
 import type { BatchInfo, SafetyConflict, SequencerRecord, StatusSample } from "./observer.js";
@@ -12,6 +13,9 @@ export enum InvariantName {
   liveness = "liveness",
   agreement = "agreement on misses",
   noCrash = "no crash",
+  /** only when an outage happened (outageChecks.ts) */
+  outageRecovery = "outage recovery",
+  outageNoPenalty = "no outage penalty",
 }
 
 export interface InvariantResult {
@@ -33,6 +37,9 @@ export interface FaultWindow {
   endMs: number;
   startSlot: number;
   endSlot: number;
+  /** outage: when the nodes were started again (the window ends once >2/3 of the weight is up and in sync) */
+  restartMs?: number;
+  restartSlot?: number;
 }
 
 export interface ClusterShape {
@@ -216,7 +223,7 @@ export function checkLiveness(f: LivenessFacts, c: ClusterShape): InvariantResul
     if (!d.ok) held = false;
     const sides = d.sides.map((s) => `${s.nodes.map((i) => `n${i}`).join(",")} +${s.headAdvanced}${s.producing ? "" : " (STOPPED)"}`).join("; ");
     evidence.push(
-      `${d.ok ? "ok" : "VIOLATED"}: ${d.label} (slots ${d.fromSlot}-${d.toSlot}): heads advanced ${sides}; confirmation resumed ${d.resumedAfterMs === null ? "NEVER" : `${(d.resumedAfterMs / 1000).toFixed(1)} s after heal`}`,
+      `${d.ok ? "ok" : "VIOLATED"}: ${d.label} (slots ${d.fromSlot}-${d.toSlot}): ${sides ? `heads advanced ${sides}` : "no node up"}; confirmation resumed ${d.resumedAfterMs === null ? "NEVER" : `${(d.resumedAfterMs / 1000).toFixed(1)} s after heal`}`,
     );
   }
   if (f.longestGap) evidence.unshift(`longest head gap: ${f.longestGap.slots} slots, ${at(f.longestGap)}`);

@@ -17,6 +17,12 @@ export enum FaultKind {
   split = "split",
   /** a share of the packets arriving at one host is dropped */
   loss = "loss",
+  /**
+   * every node SIGKILLed at once, all restarted from their data dirs when the fault ends; it
+   * lasts longer than the chain's rules need to eject every sequencer and leak it to exit
+   * (outageLength.ts). Alone in its window, at most once per run.
+   */
+  outage = "outage",
 }
 export const FAULT_KINDS = Object.values(FaultKind);
 
@@ -50,7 +56,19 @@ export interface PlanOptions {
   warmupMs?: number;
   /** no fault in the last part of the phase */
   cooldownMs?: number;
+  /** how long an outage lasts (outageLength.ts); required when `kinds` has outage */
+  outageMs?: number;
+  /** time the plan gives the nodes to start again after an outage (default OUTAGE_RESTART_MS) */
+  restartMs?: number;
 }
+
+const MIN_GAP_SLOTS = 12;
+const MAX_GAP_SLOTS = 20;
+
+/** After an outage: time for every node to start again and answer (tsx start-up, level, libp2p). */
+export const OUTAGE_RESTART_MS = 15_000;
+/** No outage before this: the cluster is up, connected and producing, whatever the slot length. */
+export const OUTAGE_EARLIEST_MS = 20_000;
 
 /** Deterministic random numbers in [0, 1) from a seed (sha256 counter mode). */
 export class SeededRandom {
@@ -97,64 +115,108 @@ export class PlanError extends Error {
  * (a seeded bag, refilled when empty); with `concurrent`, every third step is two faults on
  * two different nodes at once. Durations are in slots: a fault lasts 16–28 slots (long
  * enough for a dead leader to be ejected), a split or loss 16–32, the gap after it 12–20.
+ *
+ * An outage (if in `kinds`) is not in the bag: it comes once, alone, if the phase has room
+ * for it (outageFits), at a seeded point between the other faults but not before
+ * OUTAGE_EARLIEST_MS, and lasts `outageMs`; the gap after it adds the restart time and two
+ * epochs (outageGapMs).
  */
 export function makeFaultPlan(o: PlanOptions): PlannedFault[] {
   if (o.nodes < 2) throw new PlanError("chaos needs at least 2 nodes");
   if (o.kinds.length === 0) throw new PlanError("no fault kinds to plan");
+  const withOutage = o.kinds.includes(FaultKind.outage);
+  if (withOutage && !(o.outageMs && o.outageMs > 0)) throw new PlanError("an outage needs its length (outageMs)");
   const rng = new SeededRandom(o.seed);
   const slot = o.slotMs;
-  const warmup = o.warmupMs ?? Math.max(4 * slot * 4, 2 * o.slotsPerEpoch * slot);
-  const cooldown = o.cooldownMs ?? 8 * slot;
-  const end = o.durationMs - cooldown;
+  const { warmup, end } = phaseBounds(o);
   const nodes = Array.from({ length: o.nodes }, (_, i) => i + 1);
+  const bagKinds = o.kinds.filter((k) => k !== FaultKind.outage);
   const faults: PlannedFault[] = [];
   let bag: FaultKind[] = [];
+  let group = 0;
+  let step = 0;
   const draw = (allowed: (k: FaultKind) => boolean): FaultKind | null => {
-    if (!o.kinds.some(allowed)) return null;
+    if (!bagKinds.some(allowed)) return null;
     for (;;) {
-      if (bag.length === 0) bag = rng.shuffle(o.kinds);
+      if (bag.length === 0) bag = rng.shuffle(bagKinds);
       const k = bag.shift()!;
       if (allowed(k)) return k;
     }
   };
   const durationOf = (k: FaultKind) => (k === FaultKind.split || k === FaultKind.loss ? rng.int(16, 32) : rng.int(16, 28)) * slot;
-  let t = warmup;
-  let group = 0;
-  for (let step = 1; ; step++) {
-    const pair = o.concurrent && step % 3 === 0 && o.nodes >= 3;
-    const first = draw(pair ? (k) => SINGLE.has(k) : () => true);
-    if (first === null) break;
-    const kinds = [first];
-    if (pair) {
-      const second = draw((k) => SINGLE.has(k));
-      if (second !== null) kinds.push(second);
-    }
-    const planned = kinds.map((kind) => ({ kind, durationMs: durationOf(kind) }));
-    const longest = Math.max(...planned.map((p) => p.durationMs));
-    if (t + longest > end) break;
-    const targets = rng.shuffle(nodes);
-    for (const [k, p] of planned.entries()) {
-      const f: PlannedFault = { id: faults.length + 1, kind: p.kind, targets: [targets[k]], atMs: t, durationMs: p.durationMs, group };
-      if (p.kind === FaultKind.split) {
-        const side = rng.shuffle(nodes);
-        const half = Math.floor(o.nodes / 2);
-        f.targets = side.slice(0, half).sort((a, b) => a - b);
-        f.others = side.slice(half).sort((a, b) => a - b);
+  /** bag faults from `t` on; each must end by `until` (with `gapInside`, its longest recovery gap too); returns where the next would start */
+  const fill = (t: number, until: number, gapInside: boolean): number => {
+    for (;;) {
+      const pair = o.concurrent && (step + 1) % 3 === 0 && o.nodes >= 3;
+      const first = draw(pair ? (k) => SINGLE.has(k) : () => true);
+      if (first === null) return t;
+      const kinds = [first];
+      if (pair) {
+        const second = draw((k) => SINGLE.has(k));
+        if (second !== null) kinds.push(second);
       }
-      if (p.kind === FaultKind.loss) f.lossPct = rng.pick([10, 20, 30]);
-      faults.push(f);
+      const planned = kinds.map((kind) => ({ kind, durationMs: durationOf(kind) }));
+      const longest = Math.max(...planned.map((p) => p.durationMs));
+      if (t + longest + (gapInside ? MAX_GAP_SLOTS * slot : 0) > until) return t;
+      step++;
+      const targets = rng.shuffle(nodes);
+      for (const [k, p] of planned.entries()) {
+        const f: PlannedFault = { id: faults.length + 1, kind: p.kind, targets: [targets[k]], atMs: t, durationMs: p.durationMs, group };
+        if (p.kind === FaultKind.split) {
+          const side = rng.shuffle(nodes);
+          const half = Math.floor(o.nodes / 2);
+          f.targets = side.slice(0, half).sort((a, b) => a - b);
+          f.others = side.slice(half).sort((a, b) => a - b);
+        }
+        if (p.kind === FaultKind.loss) f.lossPct = rng.pick([10, 20, 30]);
+        faults.push(f);
+      }
+      group++;
+      t += longest + rng.int(MIN_GAP_SLOTS, MAX_GAP_SLOTS) * slot;
     }
-    group++;
-    t += longest + rng.int(12, 20) * slot;
+  };
+  if (!withOutage || !outageFits(o)) {
+    fill(warmup, end, false);
+    return faults;
   }
+  // the outage at a seeded point: bag faults before it (with their gaps), the outage, bag faults after
+  const total = o.outageMs! + outageGapMs(o);
+  const earliest = Math.max(warmup, OUTAGE_EARLIEST_MS);
+  const before = rng.int(0, Math.floor((end - earliest - total) / slot)) * slot;
+  const at = Math.max(earliest, fill(warmup, earliest + before, true));
+  faults.push({ id: faults.length + 1, kind: FaultKind.outage, targets: nodes, atMs: at, durationMs: o.outageMs!, group: group++ });
+  step++;
+  fill(at + total, end, false);
   return faults;
 }
+
+/** Where faults may be: after the warm-up, and ending before the cool-down. */
+function phaseBounds(o: PlanOptions): { warmup: number; end: number } {
+  const warmup = o.warmupMs ?? Math.max(4 * o.slotMs * 4, 2 * o.slotsPerEpoch * o.slotMs);
+  const cooldown = o.cooldownMs ?? 8 * o.slotMs;
+  return { warmup, end: o.durationMs - cooldown };
+}
+
+/** The recovery gap after an outage: the nodes' restart, two epochs (the liveness grace), 16 slots. */
+export function outageGapMs(o: Pick<PlanOptions, "slotMs" | "slotsPerEpoch" | "restartMs">): number {
+  return (o.restartMs ?? OUTAGE_RESTART_MS) + (2 * o.slotsPerEpoch + 16) * o.slotMs;
+}
+
+/** The shortest fault phase that has room for an outage (and its recovery gap). */
+export function minDurationForOutage(o: Omit<PlanOptions, "durationMs">): number {
+  const { warmup } = phaseBounds({ ...o, durationMs: 0 });
+  const cooldown = o.cooldownMs ?? 8 * o.slotMs;
+  return Math.max(warmup, OUTAGE_EARLIEST_MS) + (o.outageMs ?? 0) + outageGapMs(o) + cooldown;
+}
+
+export const outageFits = (o: PlanOptions): boolean => o.durationMs >= minDurationForOutage(o);
 
 /** "kill n2", "split n1,n3 | n2,n4", "loss n4 20%". */
 export function describeFault(f: Pick<PlannedFault, "kind" | "targets" | "others" | "lossPct">): string {
   const ns = (xs: number[]) => xs.map((i) => `n${i}`).join(",");
   if (f.kind === FaultKind.split) return `split ${ns(f.targets)} | ${ns(f.others ?? [])}`;
   if (f.kind === FaultKind.loss) return `loss ${ns(f.targets)} ${f.lossPct}%`;
+  if (f.kind === FaultKind.outage) return `outage (all of ${ns(f.targets)})`;
   return `${f.kind} ${ns(f.targets)}`;
 }
 

@@ -1,6 +1,7 @@
 /** The chaos report: what is written as JSON, and the summary table for the terminal. */
 import type { BackendName } from "./backend.js";
 import type { FaultWindow, Gap, InvariantResult, Stall } from "./invariants.js";
+import type { OutageLivenessFacts, OutagePenaltyFacts } from "./outageChecks.js";
 import type { LoadStats } from "../load.js";
 
 export interface KindStats {
@@ -29,6 +30,8 @@ export interface ChaosReport {
   chain: { confirmedHeight: number; lastSlot: number; faultPhaseEndSlot: number; fillRate: number };
   load: LoadStats & { acknowledgedUnique: number };
   observer: { samples: number; failedPolls: number[]; comparisons: number };
+  /** only when an outage happened: what its two invariants were judged on */
+  outages?: { recovery: OutageLivenessFacts[]; penalties: OutagePenaltyFacts[] };
   files: { json: string; svg: string; dir: string; logs: string[] };
 }
 

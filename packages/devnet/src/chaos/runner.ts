@@ -1,7 +1,8 @@
 /**
  * `runChaos(opts)`: a cluster on one backend, a steady tx load, faults from a seeded plan;
  * then every fault healed, the load stopped, the cluster given time to settle, and the five
- * invariants checked. Writes the JSON report and the SVG timeline; always tears down.
+ * invariants checked (seven after an outage: outageWatch.ts reads the records around it,
+ * outageChecks.ts judges). Writes the JSON report and the SVG timeline; always tears down.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -28,7 +29,11 @@ import {
   type TxCheck,
 } from "./invariants.js";
 import { Observer, pickRecord, type SequencerRecord, type StatusSample } from "./observer.js";
-import { describeFault, makeFaultPlan, parseFaultKinds, type PlannedFault } from "./plan.js";
+import { describeFault, FaultKind, makeFaultPlan, minDurationForOutage, outageFits, parseFaultKinds, PlanError, type PlannedFault, type PlanOptions } from "./plan.js";
+import { checkOutageNoPenalty, checkOutageRecovery, outageLivenessFacts } from "./outageChecks.js";
+import { describeOutageLength, devnetOutageRules, outageLength, outageRulesOf } from "./outageLength.js";
+import { OutageWatch } from "./outageWatch.js";
+import { defaultDevnetParams } from "../generate.js";
 import { formatTable, type ChaosReport, type KindStats } from "./report.js";
 import { buildTimeline, renderTimelineSvg } from "./svg.js";
 import { Aborted, checkTxs, commonHeadRecords, degradedPeriods, kindStats, sleep } from "./settle.js";
@@ -88,14 +93,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = o.log ?? ((l: string) => process.stderr.write(l + "\n"));
   const backend = await createBackend(o.backend);
   const kinds = parseFaultKinds(o.faults, backend.kinds);
-  const plan = makeFaultPlan({ seed: o.seed, nodes: o.nodes, durationMs: o.durationMs, kinds, concurrent: backend.concurrent, slotMs: o.slotMs, slotsPerEpoch: o.slotsPerEpoch });
+  const { planOptions, outageNote } = outagePlanOptions(o, kinds, backend.concurrent);
+  let plan = makeFaultPlan(planOptions);
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
   const runDir = resolve(o.reportDir, `chaos-${o.backend}-seed${o.seed.replace(/[^A-Za-z0-9_-]/g, "_")}-${stamp}`);
   await mkdir(runDir, { recursive: true });
   log(`chaos: backend ${o.backend}, seed ${JSON.stringify(o.seed)}, ${o.durationMs / 1000} s, ${o.nodes} nodes, load ${o.loadRate} tx/s; files in ${runDir}`);
-  log(`plan (${plan.length} faults, same seed = same plan):`);
-  for (const f of plan) log(`  #${f.id} t+${(f.atMs / 1000).toFixed(1)}s for ${(f.durationMs / 1000).toFixed(1)}s: ${describeFault(f)}${plan.some((g) => g !== f && g.group === f.group) ? " (together)" : ""}`);
+  logPlan(plan, log);
+  if (outageNote) log(`  ${outageNote}`);
 
   let load: LoadGenerator | null = null;
   let observer: Observer | null = null;
@@ -127,9 +133,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     };
     const rel = (t: number) => `t+${((t - genesisTime) / 1000).toFixed(1)}s`;
     log(`cluster up: ${info.apiUrls.join(" ")}; genesis ${rel(Date.now()).replace("t+-", "in ")}`);
+    if (planOptions.outageMs) {
+      const actual = outageLength(outageRulesOf(info.genesis));
+      if (actual.ms > planOptions.outageMs) {
+        planOptions.outageMs = actual.ms;
+        const why = `the genesis needs a longer outage: ${describeOutageLength(actual, o.slotMs)}`;
+        if (!outageFits(planOptions) && o.faults !== defaultChaosOptions.faults) throw new PlanError(`${why}; it needs --duration >= ${Math.ceil(minDurationForOutage(planOptions) / 1000)}`);
+        plan = makeFaultPlan(planOptions);
+        log(`${why}; plan made again`);
+        logPlan(plan, log);
+      }
+    }
 
     observer = new Observer({ http: backend.http, apiUrls: info.apiUrls, sampleMs: Math.max(250, o.slotMs) });
     observer.start();
+    const outages = new OutageWatch({ http: backend.http, apiUrls: info.apiUrls, observer, shape, log });
     const acked = new Map<string, { node: number; t: number }>();
     load = new LoadGenerator({
       rate: o.loadRate,
@@ -156,13 +174,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ])
       .sort((a, b) => a.at - b.at || Number(a.inject) - Number(b.inject));
     const endOfFaults = genesisTime + o.durationMs;
-    const progress = setInterval(() => log(progressLine(observer!, rel(Date.now()), [...open.values()], acked.size, load!)), 5_000);
+    const progress = setInterval(() => log(progressLine(observer!, rel(Date.now()), slotAt(shape, Date.now()), [...open.values()], acked.size, load!, outages.progress(Date.now()))), 5_000);
     try {
       for (const a of actions) {
         await sleep(a.at - Date.now(), o.signal);
-        const now = Date.now();
         if (a.inject) {
-          const w: FaultWindow = { id: a.f.id, kind: a.f.kind, targets: a.f.targets, others: a.f.others, lossPct: a.f.lossPct, label: describeFault(a.f), startMs: now, endMs: now, startSlot: slotAt(shape, now), endSlot: slotAt(shape, now) };
+          await outages.afterRecovery(); // the end of an outage's recovery gap
+          let w = windowOf(a.f, shape, Date.now());
+          if (a.f.kind === FaultKind.outage) {
+            await outages.beforeOutage(w, a.at + a.f.durationMs);
+            w = Object.assign(w, windowOf(a.f, shape, Date.now())); // the fault starts after that read
+          }
+          const now = w.startMs;
           open.set(a.f.id, w);
           windows.push(w);
           markImpaired(observer, a.f, true);
@@ -171,6 +194,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         } else {
           await backend.heal(a.f);
           const w = open.get(a.f.id)!;
+          if (a.f.kind === FaultKind.outage) {
+            w.restartMs = Date.now();
+            w.restartSlot = slotAt(shape, w.restartMs);
+            log(`<> ${rel(w.restartMs)} slot ${w.restartSlot}: every node started again after #${a.f.id} ${w.label}`);
+            await outages.awaitRecovery(w, o.signal);
+          }
           open.delete(a.f.id);
           w.endMs = Date.now();
           w.endSlot = slotAt(shape, w.endMs);
@@ -179,6 +208,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         }
       }
       await sleep(endOfFaults - Date.now(), o.signal);
+      await outages.afterRecovery();
     } finally {
       clearInterval(progress);
     }
@@ -191,7 +221,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // settle: every node confirms past the head at the end of the load, and every acked tx is in the chain
     const settleDeadline = Date.now() + o.settleMs;
     const targetHeight = Math.max(0, ...observer.latest.map((s) => s?.head.height ?? 0)) + 2;
-    const progress2 = setInterval(() => log(progressLine(observer!, rel(Date.now()), [], acked.size, load!)), 5_000);
+    const progress2 = setInterval(() => log(progressLine(observer!, rel(Date.now()), slotAt(shape, Date.now()), [], acked.size, load!)), 5_000);
     let txCheck: TxCheck;
     try {
       await waitUntil(settleDeadline, o.signal, () => observer!.latest.every((s) => s !== null && s.confirmed.height >= targetHeight) && observer!.confirmedChain().length >= targetHeight);
@@ -232,6 +262,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       checkAgreement(agreement.records, agreement.why),
       checkNoCrash(backend.exits(), notRunning),
     ];
+    const outageWindows = windows.filter((w) => w.kind === FaultKind.outage);
+    const outageFacts = {
+      recovery: outageWindows.map((w) => outageLivenessFacts(shape, w, observer!.samples, chain, observer!.schedules)),
+      penalties: outages.penaltyFacts(),
+    };
+    if (outageWindows.length > 0) invariants.push(checkOutageRecovery(outageFacts.recovery), checkOutageNoPenalty(outageFacts.penalties));
 
     const perKind = kindStats(windows, chain, gaps, shape, faultEndSlot);
     const bySlot = new Set(chain.map((b) => b.slot));
@@ -254,6 +290,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       chain: { confirmedHeight: chain.length, lastSlot, faultPhaseEndSlot: faultEndSlot, fillRate: faultEndSlot > 0 ? fill / faultEndSlot : 0 },
       load: { ...load.stats, acknowledgedUnique: acked.size },
       observer: { samples: observer.samples.length, failedPolls: observer.failures, comparisons: observer.comparisons },
+      ...(outageWindows.length > 0 ? { outages: outageFacts } : {}),
       files,
     };
     const timeline = buildTimeline({
@@ -285,6 +322,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
+/**
+ * The plan's options; with an outage among the kinds, its length from the genesis this run will
+ * make (the devnet defaults; checked against the real one once the cluster is up). An outage
+ * that does not fit is an error if asked for by name, else left out (and said so).
+ */
+function outagePlanOptions(o: typeof defaultChaosOptions & ChaosOptions, kinds: FaultKind[], concurrent: boolean): { planOptions: PlanOptions; outageNote: string } {
+  const planOptions: PlanOptions = { seed: o.seed, nodes: o.nodes, durationMs: o.durationMs, kinds, concurrent, slotMs: o.slotMs, slotsPerEpoch: o.slotsPerEpoch };
+  if (!kinds.includes(FaultKind.outage)) return { planOptions, outageNote: "" };
+  const length = outageLength(devnetOutageRules({ ...o, stake: defaultDevnetParams.stake }));
+  planOptions.outageMs = length.ms;
+  const lasts = `an outage lasts ${describeOutageLength(length, o.slotMs)}`;
+  if (outageFits(planOptions)) return { planOptions, outageNote: lasts };
+  const need = `${lasts}; it needs --duration >= ${Math.ceil(minDurationForOutage(planOptions) / 1000)} (got ${o.durationMs / 1000}; a shorter --slot-ms or --slots-per-epoch makes it shorter)`;
+  if (o.faults !== defaultChaosOptions.faults) throw new PlanError(need);
+  return { planOptions, outageNote: `outage left out: ${need}` };
+}
+
+function logPlan(plan: PlannedFault[], log: (l: string) => void): void {
+  log(`plan (${plan.length} faults, same seed = same plan):`);
+  for (const f of plan) log(`  #${f.id} t+${(f.atMs / 1000).toFixed(1)}s for ${(f.durationMs / 1000).toFixed(1)}s: ${describeFault(f)}${plan.some((g) => g !== f && g.group === f.group) ? " (together)" : ""}`);
+}
+
+function windowOf(f: PlannedFault, shape: ClusterShape, now: number): FaultWindow {
+  const slot = slotAt(shape, now);
+  return { id: f.id, kind: f.kind, targets: f.targets, others: f.others, lossPct: f.lossPct, label: describeFault(f), startMs: now, endMs: now, startSlot: slot, endSlot: slot };
+}
+
 function markImpaired(observer: Observer, f: PlannedFault, on: boolean): void {
   for (const i of [...f.targets, ...(f.others ?? [])]) {
     if (on) observer.impaired.add(i);
@@ -292,11 +356,12 @@ function markImpaired(observer: Observer, f: PlannedFault, on: boolean): void {
   }
 }
 
-function progressLine(obs: Observer, when: string, open: FaultWindow[], acked: number, load: LoadGenerator): string {
+function progressLine(obs: Observer, when: string, clockSlot: number, open: FaultWindow[], acked: number, load: LoadGenerator, outage: string | null = null): string {
   const nodes = obs.latest.map((s, k) => (s ? `n${k + 1} ${s.head.height}/${s.confirmed.height}` : `n${k + 1} --`)).join("  ");
-  const slot = Math.max(0, ...obs.latest.map((s) => s?.slot ?? 0));
+  // the nodes' slot; the clock's when none answers
+  const slot = obs.latest.some((s) => s !== null) ? Math.max(0, ...obs.latest.map((s) => s?.slot ?? 0)) : clockSlot;
   const faults = open.length ? ` | faults: ${open.map((w) => w.label).join(" + ")}` : "";
-  return `.. ${when} slot ${slot} | head/confirmed ${nodes}${faults} | acked ${acked} (no answer ${load.stats.failed}) | conflicts ${obs.conflicts.length}`;
+  return `.. ${when} slot ${slot} | head/confirmed ${nodes}${faults}${outage ? ` | ${outage}` : ""} | acked ${acked} (no answer ${load.stats.failed}) | conflicts ${obs.conflicts.length}`;
 }
 
 async function waitUntil(deadline: number, signal: AbortSignal | undefined, cond: () => boolean): Promise<boolean> {

@@ -118,7 +118,11 @@ export async function commonHeadRecords(backend: ChaosBackend, info: ClusterInfo
   return { records: null, why };
 }
 
-/** Stretches where at most 2/3 was up and connected: did each side keep producing, did confirmation resume. */
+/**
+ * Stretches where at most 2/3 was up and connected: did each side keep producing, did
+ * confirmation resume (an outage's window lasts until >2/3 is up and in sync again, so for it
+ * the time counts from then).
+ */
 export function degradedPeriods(c: ClusterShape, windows: FaultWindow[], samples: StatusSample[], faultEndSlot: number, endMs: number): LivenessFacts["degraded"] {
   const out: LivenessFacts["degraded"] = [];
   let start = -1;
@@ -131,8 +135,9 @@ export function degradedPeriods(c: ClusterShape, windows: FaultWindow[], samples
       start = -1;
       const fromMs = c.genesisTime + from * c.slotMs;
       const toMs = c.genesisTime + (to + 1) * c.slotMs;
-      const groups = connectedGroups(c, windows, Math.floor((from + to) / 2));
-      const absentMax = c.nodes - Math.min(...groups.map((g) => g.length));
+      // an outage leaves no node up: no side to judge, only whether confirmation resumed
+      const groups = connectedGroups(c, windows, Math.floor((from + to) / 2)).filter((g) => g.length > 0);
+      const absentMax = c.nodes - Math.min(c.nodes, ...groups.map((g) => g.length));
       const judge = to - from + 1 >= c.missesToEject * absentMax + 4;
       const sides = groups.map((g) => {
         const mine = samples.filter((x) => g.includes(x.node) && x.t >= fromMs && x.t <= toMs);

@@ -55,7 +55,7 @@ const COLORS: Record<CellState, string> = {
   [CellState.ejected]: "#9e9e9e",
   [CellState.idle]: "#eceff1",
 };
-const FAULT_COLORS: Record<string, string> = { kill: "#d81b60", freeze: "#1e88e5", stop: "#8e24aa", cut: "#f57c00", split: "#fbc02d", loss: "#00897b" };
+const FAULT_COLORS: Record<string, string> = { kill: "#d81b60", freeze: "#1e88e5", stop: "#8e24aa", cut: "#f57c00", split: "#fbc02d", loss: "#00897b", outage: "#4e342e" };
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
@@ -105,6 +105,13 @@ export function renderTimelineSvg(o: {
       const ry = top + (node - 1) * rowH;
       parts.push(`<rect x="${x0}" y="${ry - 1}" width="${Math.max(2, x1 - x0)}" height="${rowH}" fill="${color}" fill-opacity="0.18" stroke="${color}" stroke-width="1.5"/>`);
       if (f.kind === "split") parts.push(`<text x="${x0 + 2}" y="${ry + rowH - 5}" font-size="9" fill="#5d4037">${f.targets.includes(node) ? "A" : "B"}</text>`);
+    }
+    // an outage: where every node was started again (its band lasts until >2/3 is up and in sync)
+    if (f.restartSlot !== undefined && f.restartSlot >= t.fromSlot && f.restartSlot <= t.toSlot) {
+      const rx = x(f.restartSlot);
+      const bottom = top + o.labels.length * rowH;
+      parts.push(`<line x1="${rx}" y1="${y}" x2="${rx}" y2="${bottom}" stroke="${color}" stroke-width="1.5" stroke-dasharray="4,3"><title>${esc(f.label)}: every node started again at slot ${f.restartSlot}</title></line>`);
+      parts.push(`<text x="${rx + 3}" y="${bottom - 4}" font-size="10" fill="${color}">restart</text>`);
     }
   }
   // cells

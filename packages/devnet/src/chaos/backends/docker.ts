@@ -1,9 +1,10 @@
 /**
  * Docker backend: the root docker-compose.yml (one project per run, API ports published on
  * 127.0.0.1), nodes restart policy "no" so that a kill stays a kill. Faults: docker kill +
- * start, docker pause/unpause (frozen), docker stop (SIGTERM) + start, and network faults as
- * nftables rules inside a container's network namespace (nsenter from the host; the image
- * needs no tools). Crashes are seen in `docker events` (every die the plan did not ask for).
+ * start, docker pause/unpause (frozen), docker stop (SIGTERM) + start, an outage (one
+ * `docker kill` of every container, one `docker start` of all), and network faults as nftables
+ * rules inside a container's network namespace (nsenter from the host; the image needs no
+ * tools). Crashes are seen in `docker events` (every die the plan did not ask for).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -19,7 +20,7 @@ import { FaultKind, type PlannedFault } from "../plan.js";
 
 export class DockerBackend implements ChaosBackend {
   readonly name = BackendName.docker;
-  readonly kinds = [FaultKind.kill, FaultKind.freeze, FaultKind.stop, FaultKind.cut, FaultKind.split, FaultKind.loss] as const;
+  readonly kinds = [FaultKind.kill, FaultKind.freeze, FaultKind.stop, FaultKind.cut, FaultKind.split, FaultKind.loss, FaultKind.outage] as const;
   readonly concurrent = true;
   readonly http = fetchHttp;
   readonly loadApi = loadApiOver(fetchHttp);
@@ -154,6 +155,12 @@ export class DockerBackend implements ChaosBackend {
   }
 
   async inject(f: PlannedFault): Promise<void> {
+    if (f.kind === FaultKind.outage) {
+      // every container killed by one command, so they die together
+      for (const i of f.targets) this.exitLog.expect(i);
+      await this.sh("docker", ["kill", ...f.targets.map((i) => this.ids[i - 1])]);
+      return;
+    }
     for (const i of f.targets) {
       const id = this.ids[i - 1];
       switch (f.kind) {
@@ -190,6 +197,11 @@ export class DockerBackend implements ChaosBackend {
   }
 
   async heal(f: PlannedFault): Promise<void> {
+    if (f.kind === FaultKind.outage) {
+      await this.sh("docker", ["start", ...f.targets.map((i) => this.ids[i - 1])]);
+      for (const i of f.targets) this.exitLog.clear(i);
+      return;
+    }
     const hit = f.kind === FaultKind.split ? [...f.targets, ...(f.others ?? [])] : f.targets;
     for (const i of hit) {
       const id = this.ids[i - 1];

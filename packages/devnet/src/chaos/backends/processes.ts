@@ -1,7 +1,8 @@
 /**
  * Processes backend: the devnet launcher's node processes on 127.0.0.1. Faults: SIGKILL and
- * restart, SIGSTOP/SIGCONT, clean stop (SIGTERM) and restart; several at once. Loopback
- * cannot be cut or split: network faults need the netns or docker backend.
+ * restart, SIGSTOP/SIGCONT, clean stop (SIGTERM) and restart, an outage (SIGKILL of every
+ * node at once, all restarted together); several at once. Loopback cannot be cut or split:
+ * network faults need the netns or docker backend.
  */
 import { startDevnet, type Devnet } from "../../launcher.js";
 import type { DevnetNode } from "../../process.js";
@@ -34,7 +35,8 @@ export class ProcessFaults {
 
   async inject(kind: FaultKind, i: number): Promise<void> {
     const node = this.nodes()[i - 1];
-    if (kind === FaultKind.kill) {
+    if (kind === FaultKind.kill || kind === FaultKind.outage) {
+      // an outage is a kill of every node at once (the harsher stop: no clean shutdown anywhere)
       this.exitLog.expect(i);
       node.kill("SIGKILL");
     } else if (kind === FaultKind.freeze) {
@@ -65,7 +67,7 @@ export class ProcessFaults {
 
 export class ProcessesBackend implements ChaosBackend {
   readonly name = BackendName.processes;
-  readonly kinds = [FaultKind.kill, FaultKind.freeze, FaultKind.stop] as const;
+  readonly kinds = [FaultKind.kill, FaultKind.freeze, FaultKind.stop, FaultKind.outage] as const;
   readonly concurrent = true;
   readonly http = fetchHttp;
   readonly loadApi = loadApiOver(fetchHttp);
