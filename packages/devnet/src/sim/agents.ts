@@ -6,7 +6,8 @@
  * does), auction bids and reveals (a bidder values an epoch by what it expects to earn in it,
  * less when it misses slots, and sits out when that is below 80% of the lowest winning bid
  * of the last auction), dpos delegations, restakers' withdrawals and restakes,
- * joiners, and optionally governance evicting the censor.
+ * joiners, and optionally governance evicting the censor. Bidders with a fixed bid (bidder,
+ * inflater) bid it every epoch. The equivocating adversaries and their slasher: adversaries.ts.
  */
 import {
   auctionPhase,
@@ -14,7 +15,6 @@ import {
   bidCommitment,
   BidStatus,
   computeEpoch,
-  findAccountIndex,
   isCandidate,
   paramsOf,
   signGovernanceAction,
@@ -25,12 +25,13 @@ import {
   type State,
   type Tx,
 } from "@baton/core";
-import { isAlive, reliabilityOf, RESTAKER_WITHDRAW_SHARE } from "./profiles.js";
+import { Equivocators } from "./adversaries.js";
+import { fixedBidOf, isAlive, reliabilityOf, RESTAKER_WITHDRAW_SHARE } from "./profiles.js";
 import { chance, PURPOSE } from "./rng.js";
 import { delegationTxs } from "./delegators.js";
+import { TxMaker } from "./txMaker.js";
 import { lockedStake, MIN_STAKE, SIM_BOND, type SimWorld } from "./world.js";
 
-const NO_SIGNATURE = new Uint8Array(64);
 const NO_POP = new Uint8Array(96);
 
 export interface AgentOptions {
@@ -39,35 +40,22 @@ export interface AgentOptions {
   evictCensorAt: number;
 }
 
-/** Builds unsigned txs with the right nonces (several per sender in one batch). */
-export class TxMaker {
-  private readonly used = new Map<string, number>();
-  constructor(
-    private readonly state: State,
-    private readonly fee: bigint,
-  ) {}
-  make(sender: Uint8Array, kind: TxKind, payload: Uint8Array): Tx {
-    const key = Buffer.from(sender).toString("hex");
-    const offset = this.used.get(key) ?? 0;
-    this.used.set(key, offset + 1);
-    const nonce = (this.state.accounts[findAccountIndex(this.state.accounts, sender)]?.nonce ?? 0) + offset;
-    return { body: { sender, nonce, fee: this.fee, kind, payload }, signature: NO_SIGNATURE };
-  }
-}
-
 export class Agents {
   private epoch = -1;
   private done = new Set<string>();
   private readonly bids = new Map<number, { amount: bigint; salt: Uint8Array }>();
   private evicted = false;
+  readonly equivocators: Equivocators;
 
   constructor(
     private readonly world: SimWorld,
     private readonly o: AgentOptions,
-  ) {}
+  ) {
+    this.equivocators = new Equivocators(world);
+  }
 
-  /** The system txs of the batch of `slot`, on `state` (the state before the batch). */
-  systemTxs(state: State, slot: number): Tx[] {
+  /** The system txs of the batch of `slot` led by `leader`, on `state` (the state before the batch). */
+  systemTxs(state: State, slot: number, leader: number): Tx[] {
     const { config } = this.world;
     const epoch = computeEpoch(config, slot);
     if (epoch !== this.epoch) {
@@ -91,6 +79,7 @@ export class Agents {
     }
     if (config.mechanism === "dpos") once("delegators", () => txs.push(...delegationTxs(this.world, state, epoch, maker, this.o.seed)));
     if (this.o.evictCensorAt > 0 && epoch >= this.o.evictCensorAt && !this.evicted) this.evictCensor(state, maker, txs);
+    txs.push(...this.equivocators.txs(state, slot, leader, maker));
     return txs;
   }
 
@@ -115,11 +104,14 @@ export class Agents {
       }
       const s = state.sequencers[i];
       if (!isCandidate(s) || s.stake < bond) continue;
-      const jitter = 0.8 + 0.4 * chance(this.o.seed, i, target, PURPOSE.bid);
-      const shade = p.priceRule === "first" ? 0.8 : 1;
-      const value = Math.round(population[i].value * reliabilityOf(population[i].profile) * jitter * shade);
-      if (hopeless(value)) continue;
-      const amount = BigInt(Math.max(Number(p.reservePrice) + 1, value));
+      let amount = fixedBidOf(population[i].profile);
+      if (amount === null) {
+        const jitter = 0.8 + 0.4 * chance(this.o.seed, i, target, PURPOSE.bid);
+        const shade = p.priceRule === "first" ? 0.8 : 1;
+        const value = Math.round(population[i].value * reliabilityOf(population[i].profile) * jitter * shade);
+        if (hopeless(value)) continue;
+        amount = BigInt(Math.max(Number(p.reservePrice) + 1, value));
+      }
       const salt = new Uint8Array(32); // secrecy does not matter here: any salt unique per bid
       new DataView(salt.buffer).setUint32(0, this.o.seed, true);
       new DataView(salt.buffer).setUint32(4, i, true);
@@ -155,8 +147,7 @@ export class Agents {
         const spare = s.stake - 2n * MIN_STAKE;
         const amount = (spare * BigInt(Math.round(RESTAKER_WITHDRAW_SHARE * 100))) / 100n;
         if (amount <= 0n) return;
-        const payload = ssz.UnstakePayload.serialize({ sequencerIndex: i, amount, restake: true });
-        txs.push(maker.make(sequencerAccounts[i], TxKind.unstake, payload));
+        txs.push(maker.unstake(sequencerAccounts[i], i, amount, true));
       }
     });
   }

@@ -6,7 +6,7 @@
  * (ejected, exited, evicted) undelegate and delegate as much to another pick.
  */
 import { isCandidate, SequencerStatus, ssz, TxKind, type State, type Tx } from "@baton/core";
-import type { TxMaker } from "./agents.js";
+import type { TxMaker } from "./txMaker.js";
 import { chance, PURPOSE } from "./rng.js";
 import type { SimWorld } from "./world.js";
 

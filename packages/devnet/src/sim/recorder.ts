@@ -3,15 +3,22 @@
  * - liveness: share of slots with a batch;
  * - crash → ejection: slots (and seconds) from a crash to its ejection, and the misses it cost;
  * - leaked: stake lost to the inactivity leak and restake deadlines, of the genesis stake;
- * - capital per throughput: average capital locked (stake, delegations, bid escrow) per tx/s;
- * - Nakamoto coefficient (fewest sequencers leading > 1/2 of the batches) and Gini of slots led;
+ * - capital per throughput: average capital locked (stake, delegations, bid escrow, unbonding)
+ *   per tx/s, sampled several times per epoch (capital.ts);
+ * - Nakamoto coefficient (fewest sequencers leading > 1/2 of the batches; and holding > 1/2 of
+ *   the confirmation weight, weights.ts) and Gini of slots led;
  * - treasury (auction revenue, unrevealed-bid penalties) and dpos issuance;
- * - the censor's share of the batches, and how long its targets' txs waited.
+ * - the censor's share of the batches, and how long its targets' txs waited;
+ * - ejections and exits (statusChanges.ts), what each sequencer paid for auction wins, and the
+ *   slots from a watched slot (the end of an outage) to the next batch.
  */
-import { SequencerStatus, type ChainConfig, type State } from "@baton/core";
+import { BidStatus, SequencerStatus, type ChainConfig, type State } from "@baton/core";
+import { lockedCapital } from "./capital.js";
 import type { SimSequencer } from "./population.js";
 import { gini, mean, median, nakamoto } from "./stats.js";
+import { StatusChanges } from "./statusChanges.js";
 import type { Taken } from "./traffic.js";
+import { WeightTally } from "./weights.js";
 
 export interface SimMetrics {
   slots: number;
@@ -27,9 +34,13 @@ export interface SimMetrics {
   leaked: bigint;
   leakedPct: number;
   capitalLocked: number;
+  /** the part of capitalLocked that is bid deposits in escrow (mean of the samples) */
+  escrowLocked: number;
   throughputTps: number;
   capitalPerTps: number;
   nakamoto: number;
+  /** Nakamoto coefficient of the mean shares of confirmation (fork-choice) weight */
+  nakamotoWeight: number;
   gini: number;
   treasury: bigint;
   issued: bigint;
@@ -39,6 +50,11 @@ export interface SimMetrics {
   offeredTxs: number;
   includedTxs: number;
   droppedUserTxs: number;
+  /** sequencers ejected / exited during the run (each transition counted) */
+  ejections: number;
+  exits: number;
+  /** slots from the watched slot (outage end) to the next batch: NaN if none watched, Infinity if no batch came */
+  resumeSlots: number;
 }
 
 export interface SimSeries {
@@ -64,6 +80,13 @@ export class SimRecorder {
   private readonly censor: number;
   private readonly epochsPerWindow: number;
   private readonly capital: number[] = [];
+  private readonly escrow: number[] = [];
+  private readonly weights = new WeightTally();
+  private readonly statuses: StatusChanges;
+  /** native units each sequencer paid for the auction epochs it won */
+  readonly paid: number[];
+  private readonly paidFor = new Set<string>();
+  private resumedAt: number | null = null;
   private produced = 0;
   private included = 0;
   private dropped = 0;
@@ -79,8 +102,12 @@ export class SimRecorder {
     private readonly config: ChainConfig,
     private readonly totalSlots: number,
     windows: number,
+    /** the first batch at or after this slot is timed (resumeSlots) */
+    private readonly watchFrom: number | null = null,
   ) {
     this.slotsLed = population.map(() => 0);
+    this.paid = population.map(() => 0);
+    this.statuses = new StatusChanges(genesis);
     this.censor = population.findIndex((p) => p.profile.kind === "censor");
     this.crashes = population.flatMap((p, index) =>
       p.profile.kind === "crash" ? [{ index, atSlot: p.profile.atSlot, missesAtCrash: null, ejectedAt: null, misses: 0 }] : [],
@@ -88,11 +115,41 @@ export class SimRecorder {
     this.epochsPerWindow = Math.max(1, Math.ceil(totalSlots / config.slotsPerEpoch / windows));
   }
 
-  onEpoch(epoch: number, capital: bigint): void {
-    if (epoch > 0 && epoch % this.epochsPerWindow === 0) this.closeWindow(epoch);
-    const c = Number(capital);
-    this.capital.push(c);
-    this.win.capital.push(c);
+  /** At the start of every slot: closes the window of the time series that ends there. */
+  onSlot(slot: number): void {
+    const epoch = Math.floor(slot / this.config.slotsPerEpoch);
+    if (slot % this.config.slotsPerEpoch === 0 && epoch % this.epochsPerWindow === 0) this.closeWindow(epoch);
+  }
+
+  /**
+   * Capital and confirmation weight, at the sample slots (capital.ts isCapitalSample), on the
+   * state the slot is led from; and the auction wins it shows (each counted once: a won bid
+   * stays in the state from its settlement to the end of its epoch).
+   */
+  sample(state: State): void {
+    for (const b of state.bids) {
+      if (b.status !== BidStatus.won || b.sequencerIndex >= this.paid.length) continue;
+      const key = `${b.sequencerIndex}:${b.epoch}`;
+      if (this.paidFor.has(key)) continue;
+      this.paidFor.add(key);
+      this.paid[b.sequencerIndex] += Number(b.price);
+    }
+    const c = lockedCapital(state, this.config);
+    const total = Number(c.total);
+    this.capital.push(total);
+    this.escrow.push(Number(c.escrow));
+    this.win.capital.push(total);
+    this.weights.add(state);
+  }
+
+  /** Every new chain state (after a batch, and the final one): ejections and exits. */
+  observe(state: State): void {
+    this.statuses.observe(state);
+  }
+
+  /** Mean share of confirmation weight per sequencer (population order). */
+  weightShares(): number[] {
+    return this.weights.meanShares(this.slotsLed.length);
   }
 
   watchCrashes(state: State, slot: number): void {
@@ -111,7 +168,8 @@ export class SimRecorder {
     this.win.slots++;
   }
 
-  onBatch(_slot: number, leader: number, user: Taken, droppedUser: number): void {
+  onBatch(slot: number, leader: number, user: Taken, droppedUser: number): void {
+    if (this.watchFrom !== null && this.resumedAt === null && slot >= this.watchFrom) this.resumedAt = slot;
     this.produced++;
     this.win.slots++;
     this.win.produced++;
@@ -130,7 +188,8 @@ export class SimRecorder {
     this.series.epochs.push(w.start);
     this.series.liveness.push(w.slots === 0 ? 1 : w.produced / w.slots);
     this.series.censorShare.push(w.produced === 0 ? 0 : w.censor / w.produced);
-    this.series.capital.push(mean(w.capital));
+    // a window with no sample (inside an outage: nobody sees the chain) keeps the last value seen
+    this.series.capital.push(w.capital.length > 0 ? mean(w.capital) : (this.capital.at(-1) ?? 0));
     this.win = { produced: 0, slots: 0, censor: 0, capital: [], start: nextStart };
   }
 
@@ -141,6 +200,7 @@ export class SimRecorder {
     const ejected = this.crashes.filter((c) => c.ejectedAt !== null);
     const toEjection = ejected.map((c) => (c.ejectedAt as number) - c.atSlot);
     const capitalLocked = mean(this.capital);
+    this.observe(state);
     const throughputTps = this.included / seconds;
     return {
       slots: this.totalSlots,
@@ -155,9 +215,11 @@ export class SimRecorder {
       leaked: state.leaked,
       leakedPct: genesisStake === 0n ? 0 : Number((state.leaked * 1_000_000n) / genesisStake) / 10_000,
       capitalLocked,
+      escrowLocked: mean(this.escrow),
       throughputTps,
       capitalPerTps: throughputTps === 0 ? Infinity : capitalLocked / throughputTps,
       nakamoto: nakamoto(this.slotsLed),
+      nakamotoWeight: nakamoto(this.weightShares()),
       gini: gini(this.slotsLed),
       treasury: state.treasury,
       issued: state.issued,
@@ -167,6 +229,9 @@ export class SimRecorder {
       offeredTxs: offered,
       includedTxs: this.included,
       droppedUserTxs: this.dropped,
+      ejections: this.statuses.ejections,
+      exits: this.statuses.exits,
+      resumeSlots: this.watchFrom === null ? NaN : this.resumedAt === null ? Infinity : this.resumedAt - this.watchFrom,
     };
   }
 }

@@ -17,8 +17,10 @@ export const TABLE_COLUMNS = [
   ["liveness", "share of slots with a batch"],
   ["crash→ejection", "median time from a crash to the ejection (and the misses it took)"],
   ["leaked", "stake leaked (inactivity leak, restake deadlines), of the genesis stake"],
-  ["capital/tps", "average capital locked (stake, delegations, bid escrow) per tx/s included"],
+  ["capital/tps", "average capital locked (stake, delegations, bid escrow, unbonding; sampled 4x per epoch) per tx/s included"],
+  ["escrow", "share of that capital held as bid deposits in escrow"],
   ["Nakamoto", "fewest sequencers that led more than half of the batches"],
+  ["Nakamoto (weight)", "fewest sequencers that held more than half of the confirmation (fork-choice) weight, averaged over samples"],
   ["Gini", "Gini coefficient of batches led (0 = even)"],
   ["treasury", "auction revenue and penalties paid to the treasury"],
   ["censor", "share of the batches led by the censoring sequencer"],
@@ -35,7 +37,9 @@ export function tableRow(r: SimResult): string[] {
     eject,
     pct(m.leakedPct / 100, 2),
     compact(m.capitalPerTps),
+    pct(m.capitalLocked > 0 ? m.escrowLocked / m.capitalLocked : 0, 1),
     String(m.nakamoto),
+    String(m.nakamotoWeight),
     m.gini.toFixed(2),
     compact(m.treasury),
     pct(m.censorShare, 2),
@@ -64,10 +68,11 @@ export function describeScenario(r: SimResult): string {
   return (
     `${o.sequencers} sequencers (${profiles}) × ${o.epochs} epochs of ${o.slotsPerEpoch} slots (${o.slotMs} ms), ` +
     `committee ${o.committeeSize || "all"}, ${o.load} user txs/slot, seed "${o.seed}"` +
-    (o.evictCensorAt > 0 ? `, governance evicts the censor at epoch ${o.evictCensorAt}` : "")
+    (o.evictCensorAt > 0 ? `, governance evicts the censor at epoch ${o.evictCensorAt}` : "") +
+    (o.outage !== undefined && o.outage.slots > 0 ? `, every sequencer offline for ${o.outage.slots} slots from slot ${o.outage.fromSlot}` : "")
   );
 }
 
 export function formatLegend(): string {
-  return TABLE_COLUMNS.map(([name, what]) => `  ${name.padEnd(15)}${what}`).join("\n");
+  return TABLE_COLUMNS.map(([name, what]) => `  ${name.padEnd(19)}${what}`).join("\n");
 }

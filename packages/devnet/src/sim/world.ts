@@ -1,7 +1,9 @@
 /**
  * The simulated chain: config and genesis for one mechanism over a population. Keys are fake
  * bytes where nothing verifies them (the simulator skips signatures); joiners get real BLS
- * keys (a new sequencer's proof of possession is checked) and governance real ed25519 keys.
+ * keys (a new sequencer's proof of possession is checked), so do sequencers that equivocate
+ * (slash evidence is checked), and governance real ed25519 keys. A watcher account submits
+ * slash evidence (the honest slasher).
  */
 import {
   blsKeypairFromSeed,
@@ -18,6 +20,7 @@ import {
   type State,
 } from "@baton/core";
 import type { SimSequencer } from "./population.js";
+import { equivocatesFrom } from "./profiles.js";
 
 export interface WorldOptions {
   mechanism: MechanismName;
@@ -39,7 +42,7 @@ export const SIM_PARAMS: Record<MechanismName, Record<string, unknown>> = {
   pos: {},
   poa: { bond: SIM_BOND },
   auction: { winners: 8, priceRule: "second", bond: SIM_BOND, reservePrice: 10n, disputeEpochs: 4 },
-  dpos: { seats: 21, rewardPerBatch: 10n, unbondingEpochs: 2 },
+  dpos: { seats: 21, rewardPerBatch: 10n },
   performance: { halfLifeEpochs: 8, initialScorePpm: 500_000, probationEpochs: 16, baseBond: 1_000n, bondPerTx: 10n, volumeHalfLifeEpochs: 4 },
 };
 
@@ -60,6 +63,10 @@ export interface SimWorld {
   genesisCount: number;
   sequencerAccounts: Uint8Array[];
   joinerKeys: BlsKeypair[];
+  /** BLS keys of the genesis sequencers that sign headers in the lab (equivocators), by index */
+  signers: Map<number, BlsKeypair>;
+  /** the honest slasher's account */
+  watcher: Uint8Array;
   users: Uint8Array[];
   delegators: Uint8Array[];
   governance: Ed25519Keypair[];
@@ -90,10 +97,15 @@ export function buildWorld(o: WorldOptions, population: SimSequencer[]): SimWorl
   const joinerKeys = population.slice(genesisCount).map((_, j) => blsKeypairFromSeed(label(o.seed, "joiner", j)));
   const users = Array.from({ length: USER_ACCOUNTS }, (_, i) => label(o.seed, "user", i));
   const delegators = o.mechanism === "dpos" ? population.map((_, i) => label(o.seed, "delegator", i)) : [];
+  const signers = new Map<number, BlsKeypair>();
+  population.slice(0, genesisCount).forEach((s, i) => {
+    if (equivocatesFrom(s.profile) !== null) signers.set(i, blsKeypairFromSeed(label(o.seed, "signer", i)));
+  });
+  const watcher = label(o.seed, "watcher", 0);
   const genesis: Genesis = {
     config,
     sequencers: population.slice(0, genesisCount).map((s, i) => ({
-      pubkey: new Uint8Array([...label(o.seed, "bls", i), ...label(o.seed, "bls2", i).subarray(0, 16)]),
+      pubkey: signers.get(i)?.publicKey ?? new Uint8Array([...label(o.seed, "bls", i), ...label(o.seed, "bls2", i).subarray(0, 16)]),
       account: sequencerAccounts[i],
       stake: lockedStake(o.mechanism, s.stake),
       ...(o.mechanism === "dpos" ? { commissionBps: Math.min(s.commissionBps, 5_000) } : {}),
@@ -102,7 +114,8 @@ export function buildWorld(o: WorldOptions, population: SimSequencer[]): SimWorl
       ...sequencerAccounts.map((pubkey) => ({ pubkey, balance: 10n ** 12n })),
       ...users.map((pubkey) => ({ pubkey, balance: 10n ** 15n })),
       ...delegators.map((pubkey) => ({ pubkey, balance: 10n ** 7n })),
+      { pubkey: watcher, balance: 10n ** 9n },
     ],
   };
-  return { config, state: createGenesisState(genesis), population, genesisCount, sequencerAccounts, joinerKeys, users, delegators, governance };
+  return { config, state: createGenesisState(genesis), population, genesisCount, sequencerAccounts, joinerKeys, signers, watcher, users, delegators, governance };
 }
