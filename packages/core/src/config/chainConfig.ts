@@ -31,6 +31,8 @@ export interface ChainConfig {
   /** the miss window: a sequencer is also ejected when more than maxWindowMisses of the last missWindow slots it led were missed (1..64) */
   missWindow: number;
   maxWindowMisses: number;
+  /** after genesis and after a whole-network outage, misses do not eject until this many epoch starts have passed (nodes are still starting) */
+  restartGraceEpochs: number;
   /** equivocation evidence is accepted for headers of the current epoch and the evidenceEpochs before it */
   evidenceEpochs: number;
   /** withdrawn stake (unstake, undelegate) is paid this many epochs later, slashable until then; >= evidenceEpochs + 2 */
@@ -69,6 +71,7 @@ export const devnetPreset: ChainConfigPreset = {
   missesToEject: 3,
   missWindow: 32,
   maxWindowMisses: 16,
+  restartGraceEpochs: 2,
   evidenceEpochs: 4,
   unbondingEpochs: 6,
   leakRateBps: 100,
@@ -86,6 +89,7 @@ export const testPreset: ChainConfigPreset = {
   chainId: 1,
   slotMs: 1000,
   slotsPerEpoch: 8,
+  restartGraceEpochs: 0, // unit tests start every node at once: misses count from slot 1
 };
 
 /**
@@ -101,6 +105,7 @@ export function validateChainConfig(c: ChainConfig | (ChainConfigPreset & ChainC
   intField(c.missesToEject, "missesToEject", 1, 1 << 16);
   intField(c.missWindow, "missWindow", 1, MAX_MISS_WINDOW);
   intField(c.maxWindowMisses, "maxWindowMisses", 0, c.missWindow - 1);
+  intField(c.restartGraceEpochs, "restartGraceEpochs", 0, 64);
   intField(c.evidenceEpochs, "evidenceEpochs", 1, 1 << 16);
   // Stake counted in the committee of epoch e is measured at the end of e-2; withdrawn during
   // e-1 it must stay slashable through e and the evidence window after it (docs/mechanisms.md).

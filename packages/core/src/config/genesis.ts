@@ -12,7 +12,7 @@ import { computeEpochCommittee } from "../schedule/committee.js";
 import { mechanismParamsToJson } from "../mechanism/params.js";
 import { effectiveStake, minStakeOf } from "../mechanism/stake.js";
 import { newSequencer } from "../transition/sequencer.js";
-import { devnetPreset, parseAmount, validateChainConfig, type ChainConfig, type MechanismName } from "./chainConfig.js";
+import { devnetPreset, epochStartSlot, parseAmount, validateChainConfig, type ChainConfig, type MechanismName } from "./chainConfig.js";
 import { hexField, isObject } from "./fields.js";
 import { governanceToJson } from "./governance.js";
 import { parseSequencerExtras, sequencerExtrasToJson } from "./genesisExtras.js";
@@ -45,6 +45,7 @@ const CONFIG_KEYS = [
   "missesToEject",
   "missWindow",
   "maxWindowMisses",
+  "restartGraceEpochs",
   "evidenceEpochs",
   "unbondingEpochs",
   "leakRateBps",
@@ -75,6 +76,7 @@ export function parseGenesis(json: unknown): Genesis {
     missesToEject: c.missesToEject as number,
     missWindow: c.missWindow as number,
     maxWindowMisses: c.maxWindowMisses as number,
+    restartGraceEpochs: c.restartGraceEpochs as number,
     evidenceEpochs: c.evidenceEpochs as number,
     unbondingEpochs: c.unbondingEpochs as number,
     leakRateBps: c.leakRateBps as number,
@@ -190,6 +192,7 @@ export function createGenesisState(g: Genesis): ssz.State {
     burned: 0n,
     leaked: 0n,
     issued: 0n,
+    graceUntilSlot: epochStartSlot(g.config, g.config.restartGraceEpochs),
     supply: g.accounts.reduce((sum, a) => sum + a.balance, 0n) + g.sequencers.reduce((sum, s) => sum + s.stake, 0n),
     governanceNonce: 0,
     epochTxs: 0,

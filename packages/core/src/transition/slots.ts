@@ -3,7 +3,7 @@
  * effective leader — unless the whole gap is the network's outage (below). docs/mechanisms.md
  * "Misses, outages and ejection" gives the reasoning.
  */
-import { computeEpoch, type ChainConfig } from "../config/chainConfig.js";
+import { computeEpoch, epochStartSlot, type ChainConfig } from "../config/chainConfig.js";
 import { getEffectiveLeader } from "../schedule/index.js";
 import { ScheduleError, ScheduleErrorCode } from "../schedule/errors.js";
 import { SequencerStatus } from "../types/enums.js";
@@ -44,8 +44,14 @@ export function processSlots(state: State, toSlot: number, config: ChainConfig):
 /** processSlots on a draft (applyBatch and buildBatch continue with the same draft). */
 export function processSlotsInto(draft: StateDraft, toSlot: number, config: ChainConfig): void {
   const gapStart = draft.state.slot + 1;
-  if (toSlot > gapStart && isOutageGap(draft.state, toSlot, config)) runGap(draft, toSlot, config, "outage");
-  else runGap(draft, toSlot, config, "normal");
+  if (toSlot > gapStart && isOutageGap(draft.state, toSlot, config)) {
+    runGap(draft, toSlot, config, "outage");
+    // the network is coming back: nodes start one after another, so misses do not eject for a while
+    const graceEnd = epochStartSlot(config, computeEpoch(config, toSlot) + config.restartGraceEpochs);
+    if (graceEnd > draft.state.graceUntilSlot) draft.state.graceUntilSlot = graceEnd;
+  } else {
+    runGap(draft, toSlot, config, "normal");
+  }
 }
 
 /** Whether the slots (state.slot, toSlot) are a whole-network outage (see processSlots). */
@@ -70,7 +76,7 @@ export function isOutageGap(state: State, toSlot: number, config: ChainConfig): 
     if (leader === null) continue;
     if (scratch.state.sequencers[leader].status === SequencerStatus.active) couldLead.add(leader);
     missed.add(leader);
-    recordMiss(scratch, config, leader, epoch);
+    recordMiss(scratch, config, leader, slot);
   }
   if (computeEpoch(config, toSlot) !== epoch) {
     processEpochs(scratch, config, computeEpoch(config, toSlot), "normal");
@@ -86,7 +92,7 @@ function runGap(draft: StateDraft, toSlot: number, config: ChainConfig, mode: Ep
     processEpochs(draft, config, epoch, mode);
     if (mode === "outage") continue;
     const leader = effectiveLeaderOrNull(draft.state, config, slot);
-    if (leader !== null) recordMiss(draft, config, leader, epoch);
+    if (leader !== null) recordMiss(draft, config, leader, slot);
   }
   processEpochs(draft, config, computeEpoch(config, toSlot), mode);
   if (toSlot - 1 > draft.state.slot) draft.state.slot = toSlot - 1;
@@ -116,19 +122,22 @@ function pushOutcome(missBits: bigint, missed: boolean, config: ChainConfig): bi
 }
 
 /**
- * A miss: counted, and pushed into the miss window. An active sequencer is ejected at
+ * A miss of `slot`: counted, and pushed into the miss window. An active sequencer is ejected at
  * missesToEject consecutive misses, or when more than maxWindowMisses of its last missWindow
- * led slots were missed (CometBFT's signed-blocks window: an intermittent sequencer is ejected too).
+ * led slots were missed (CometBFT's signed-blocks window: an intermittent sequencer is ejected
+ * too). In the grace after genesis or a whole-network outage (slot < state.graceUntilSlot:
+ * restartGraceEpochs) a miss is only counted: the nodes are still starting, one after another.
  */
-export function recordMiss(draft: StateDraft, config: ChainConfig, index: number, epoch: number): void {
+export function recordMiss(draft: StateDraft, config: ChainConfig, index: number, slot: number): void {
   const seq = draft.sequencer(index);
   seq.misses += 1;
+  if (slot < draft.state.graceUntilSlot) return;
   seq.consecutiveMisses += 1;
   seq.missBits = pushOutcome(seq.missBits, true, config);
   const tooMany = seq.consecutiveMisses >= config.missesToEject || windowMisses(seq.missBits) > config.maxWindowMisses;
   if (seq.status === SequencerStatus.active && tooMany) {
     seq.status = SequencerStatus.ejected;
-    seq.ejectedEpoch = epoch;
+    seq.ejectedEpoch = computeEpoch(config, slot);
   }
 }
 

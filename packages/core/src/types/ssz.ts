@@ -252,6 +252,7 @@ export const ChainState = new ContainerType(
     // ---- mechanisms ----
     leaked: Amount, // the leaked part of `burned`
     issued: Amount, // dpos rewards minted
+    graceUntilSlot: Uint64, // misses before this slot never eject: the start of the chain and of a restart after an outage (transition/slots.ts)
     supply: Amount, // every native unit that exists: genesis balances and stakes, plus `issued` (never above MAX_AMOUNT)
     governanceNonce: Uint64, // the nonce the next governance action must sign
     epochTxs: Uint64, // user txs included in the current epoch

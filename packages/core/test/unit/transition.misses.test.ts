@@ -137,6 +137,27 @@ test("a 1,000-slot outage with the leak on: nobody leaks or exits, the committee
   assert.is(state.nextCommittee.members.length, 4);
 });
 
+test("after an outage, a member still starting is not ejected during the restart grace; after it, it is", () => {
+  const chain = makeTestChain({ config: { slotsPerEpoch: 4, restartGraceEpochs: 2 } });
+  assert.is(chain.state.graceUntilSlot, 8, "genesis: nodes start one after another too");
+  let state = runSlots(chain, chain.state, 12);
+  state = processSlots(state, 400, chain.config); // the whole network down
+  const restart = applyBatch(state, produce(chain, state, 400).batch, chain.config);
+  assert.is(restart.graceUntilSlot, 408, "the rest of epoch 100 and epoch 101");
+  let s = restart;
+  let missedInGrace = 0;
+  for (let slot = 401; slot < 440; slot++) {
+    if (leaderAt(chain, s, slot) === X) {
+      if (slot < 408) missedInGrace++;
+      continue; // X's node is still starting
+    }
+    s = produce(chain, s, slot).state;
+    if (slot < 408) assert.is(s.sequencers[X].status, SequencerStatus.active, `slot ${slot}: in the grace`);
+  }
+  assert.ok(missedInGrace > 0, "X had slots in the grace");
+  assert.is(s.sequencers[X].status, SequencerStatus.ejected, "and is ejected once the grace is over");
+});
+
 test("a gap in which a live active member had no slot yet is a partial outage: charged as before", () => {
   const chain = makeTestChain({ config: { slotsPerEpoch: 16 } });
   let state = runSlots(chain, chain.state, 15);

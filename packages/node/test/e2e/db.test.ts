@@ -35,7 +35,7 @@ function makeState(slot: number): State {
     accounts: [{ pubkey: root(3), balance: 10n ** 18n, nonce: 2, tokens: [] }],
     treasury: 0n,
     burned: 0n,
-    leaked: 0n, issued: 0n, supply: 10n ** 18n + 100n, governanceNonce: 0, epochTxs: 0, txVolume: 0, bids: [], delegations: [], unbonding: [],
+    leaked: 0n, issued: 0n, supply: 10n ** 18n + 100n, graceUntilSlot: 0, governanceNonce: 0, epochTxs: 0, txVolume: 0, bids: [], delegations: [], unbonding: [],
   };
 }
 
