@@ -139,7 +139,7 @@ export class SimRecorder {
     this.capital.push(total);
     this.escrow.push(Number(c.escrow));
     this.win.capital.push(total);
-    this.weights.add(state);
+    this.weights.add(state, this.config);
   }
 
   /** Every new chain state (after a batch, and the final one): ejections and exits. */

@@ -1,19 +1,16 @@
 /**
- * Confirmation weight: the committee weights fork choice confirms batches with — the members
- * of the epoch's committee that have not exited, each with its committee weight (the node's
- * `confirmingCommittee`, packages/node/src/chain/committee.ts). The lab averages each
+ * Confirmation weight: the committee weights fork choice confirms batches with (core's
+ * `confirmingCommittee`, the same rule the node uses). The lab averages each
  * sequencer's share of it over its samples, so a Nakamoto coefficient by weight reads like the
  * one by slots led: the fewest sequencers that held more than half of it.
  */
-import { SequencerStatus, type State } from "@baton/core";
+import { confirmingCommittee, type ChainConfig, type State } from "@baton/core";
 
 /** Each confirming member's share of the committee's total weight (a sequencer listed twice is summed). */
-export function confirmationShares(state: State): Map<number, number> {
+export function confirmationShares(state: State, config: ChainConfig): Map<number, number> {
   const weights = new Map<number, bigint>();
   let total = 0n;
-  for (const m of state.currentCommittee.members) {
-    const s = state.sequencers[m.index];
-    if (s === undefined || s.status === SequencerStatus.exited) continue;
+  for (const m of confirmingCommittee(state, config, state.slot + 1)) {
     weights.set(m.index, (weights.get(m.index) ?? 0n) + m.weight);
     total += m.weight;
   }
@@ -29,8 +26,8 @@ export class WeightTally {
   private readonly sum: number[] = [];
   private samples = 0;
 
-  add(state: State): void {
-    for (const [index, share] of confirmationShares(state)) this.sum[index] = (this.sum[index] ?? 0) + share;
+  add(state: State, config: ChainConfig): void {
+    for (const [index, share] of confirmationShares(state, config)) this.sum[index] = (this.sum[index] ?? 0) + share;
     this.samples++;
   }
 

@@ -74,13 +74,13 @@ test("confirmationShares: each non-exited member's share of the committee weight
       ],
     },
   };
-  const shares = confirmationShares(state);
+  const shares = confirmationShares(state, w.config);
   assert.equal([...shares.keys()].sort(), [0, 1, 2]);
   assert.ok(Math.abs((shares.get(0) ?? 0) - 0.8) < 1e-9);
   assert.ok(Math.abs((shares.get(1) ?? 0) - 0.1) < 1e-9);
   const tally = new WeightTally();
-  tally.add(state);
-  tally.add({ ...state, currentCommittee: { ...state.currentCommittee, members: [{ index: 1, weight: 5n }] } });
+  tally.add(state, w.config);
+  tally.add({ ...state, currentCommittee: { ...state.currentCommittee, members: [{ index: 1, weight: 5n }] } }, w.config);
   const mean = tally.meanShares(4);
   assert.ok(Math.abs(mean[0] - 0.4) < 1e-9 && Math.abs(mean[1] - 0.55) < 1e-9 && mean[3] === 0, JSON.stringify(mean));
   assert.is(nakamoto(mean), 1, "by weight: 1 alone held 55% on average");

@@ -9,6 +9,7 @@ import {
   adoptTxRoots,
   applyBatch,
   computeEpoch,
+  confirmingCommittee,
   createGenesisState,
   findAccountIndex,
   genesisHeader,
@@ -26,7 +27,6 @@ import type { BatonDb } from "../db/index.js";
 import type { Mempool } from "../mempool/index.js";
 import type { Metrics } from "../metrics/index.js";
 import { Mutex } from "../util/mutex.js";
-import { confirmingCommittee } from "./committee.js";
 import { ChainEvent, type BatchEventData, type EquivocationEventData, type ImportSource } from "./events.js";
 import { preverifyBatchTxs } from "./preverify.js";
 import { reportStateChanges } from "./stateChanges.js";

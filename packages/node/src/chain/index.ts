@@ -1,5 +1,4 @@
 export * from "./chain.js";
 export * from "./events.js";
 export * from "./store.js";
-export * from "./committee.js";
 export * from "./validation.js";
