@@ -16,11 +16,13 @@
  */
 import type { ChainConfig } from "../config/chainConfig.js";
 import { BidStatus, TxKind } from "../types/enums.js";
-import type { State } from "../types/ssz.js";
+import type { Sequencer, State } from "../types/ssz.js";
 import { settleAuction } from "./auctionSettle.js";
 import { isCandidate, stakedCandidates } from "./eligible.js";
 import { paramsOf } from "./params.js";
-import { committedStake } from "./stake.js";
+
+/** What a sequencer has bonded: its stake (a restake owed was paid out, so it weighs nothing here). */
+const bondedStake = (seq: Sequencer): bigint => seq.stake;
 import type { Mechanism } from "./types.js";
 
 /** The stake a bidder must hold: the bond, and at least minStake. */
@@ -29,13 +31,13 @@ export function auctionBond(config: ChainConfig): bigint {
   return bond > config.minStake ? bond : config.minStake;
 }
 
-/** The winners of `epoch`, each weighed by its bonded (committed) stake, in sequencer index order. */
-export function auctionWinners(state: State, config: ChainConfig, epoch: number): { index: number; weight: bigint }[] {
+/** The winners of `epoch`, each weighed by its bonded stake (not a restake owed: that was paid out), in sequencer index order. */
+export function auctionWinners(state: State, epoch: number): { index: number; weight: bigint }[] {
   const out = [];
   for (const b of state.bids) {
     const seq = state.sequencers[b.sequencerIndex];
     if (b.epoch === epoch && b.status === BidStatus.won && isCandidate(seq)) {
-      out.push({ index: b.sequencerIndex, weight: committedStake(seq, config) });
+      out.push({ index: b.sequencerIndex, weight: bondedStake(seq) });
     }
   }
   return out.sort((a, b) => a.index - b.index);
@@ -46,15 +48,15 @@ export const auctionMechanism: Mechanism = {
   txKinds: [TxKind.bid, TxKind.reveal],
   equalShares: true,
   weights(state, config, epoch) {
-    const winners = auctionWinners(state, config, epoch);
+    const winners = auctionWinners(state, epoch);
     if (winners.length > 0) return winners;
-    return stakedCandidates(state.sequencers, config, auctionBond(config)).map((c) => ({ index: c.index, weight: c.stake }));
+    return stakedCandidates(state.sequencers, config, auctionBond(config)).map((c) => ({ index: c.index, weight: bondedStake(state.sequencers[c.index]) }));
   },
   fallbacks(state, config, _epoch, leaders) {
     const seated = new Set(leaders.map((l) => l.index));
     return stakedCandidates(state.sequencers, config, auctionBond(config))
       .filter((c) => !seated.has(c.index))
-      .map((c) => ({ index: c.index, weight: c.stake }));
+      .map((c) => ({ index: c.index, weight: bondedStake(state.sequencers[c.index]) }));
   },
   processEpoch(draft, config, epoch, mode) {
     settleAuction(draft, config, epoch + 1, mode);
