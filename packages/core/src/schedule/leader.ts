@@ -4,6 +4,7 @@
  * is active in the state, so an ejection takes effect at once, without recomputing the epoch.
  */
 import { computeEpoch, epochStartSlot, type ChainConfig } from "../config/chainConfig.js";
+import { committedStake } from "../mechanism/stake.js";
 import { SequencerStatus } from "../types/enums.js";
 import type { EpochCommittee, State } from "../types/ssz.js";
 import { computeEpochSchedule, type EpochSchedule, type SlotOrder } from "./epochSchedule.js";
@@ -46,13 +47,41 @@ export function getSlotOrder(state: State, config: ChainConfig, slot: number): n
 
 /**
  * The sequencer that may lead `slot` given `state` (the parent state): the first in the
- * slot's order whose status is active. If none is, the scheduled leader order[0]: the
- * chain must not halt, and an ejected leader producing is better than no batch at all.
- * Same errors as getSlotOrder.
+ * slot's order whose status is active. If none is, an active sequencer outside the committee
+ * (one that staked after the committee was fixed), taking turns by slot; failing that, the
+ * scheduled leader order[0]. If the epoch's committee is empty (everyone had left when it was
+ * fixed), the same last resort: an active sequencer by turns, else any sequencer still holding
+ * stake. The chain must not halt while anyone holds stake: an out-of-rotation leader producing
+ * is better than no batch at all. Same errors as getSlotOrder, but NO_COMMITTEE only when
+ * nobody holds anything.
  */
 export function getEffectiveLeader(state: State, config: ChainConfig, slot: number): number {
-  const slotOrder = slotOrderOf(state, config, slot);
+  let slotOrder: SlotOrder;
+  try {
+    slotOrder = slotOrderOf(state, config, slot);
+  } catch (e) {
+    if (!(e instanceof ScheduleError) || e.type.code !== ScheduleErrorCode.NO_COMMITTEE) throw e;
+    const fallback = outOfRotationLeader(state, config, slot, true);
+    if (fallback === null) throw e;
+    return fallback;
+  }
   const isActive = (index: number): boolean => state.sequencers[index]?.status === SequencerStatus.active;
   if (isActive(slotOrder.leader)) return slotOrder.leader; // the common case: no fallback order needed
-  return slotOrder.order.find(isActive) ?? slotOrder.leader;
+  return slotOrder.order.find(isActive) ?? outOfRotationLeader(state, config, slot, false) ?? slotOrder.leader;
+}
+
+/**
+ * Last resort, by turns (slot mod count, index order): an active sequencer; with
+ * `holdersToo`, failing that, any sequencer not evicted that still holds stake. Null if none.
+ */
+function outOfRotationLeader(state: State, config: ChainConfig, slot: number, holdersToo: boolean): number | null {
+  const active: number[] = [];
+  const holders: number[] = [];
+  state.sequencers.forEach((s, index) => {
+    if (s.evicted) return;
+    if (s.status === SequencerStatus.active) active.push(index);
+    else if (holdersToo && committedStake(s, config) > 0n) holders.push(index);
+  });
+  const pool = active.length > 0 ? active : holders;
+  return pool.length === 0 ? null : pool[slot % pool.length];
 }

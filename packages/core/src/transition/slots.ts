@@ -27,10 +27,11 @@ import { processEpochs, type EpochMode } from "./epoch.js";
  * penalty: epoch.ts). A live active sequencer never lets a gap count as an outage before its
  * first slot in it, so partial outages are charged exactly as before.
  *
- * Afterwards state.slot = max(state.slot, toSlot - 1): the last slot accounted for. That makes
- * it idempotent: processSlots(processSlots(s, a), b) equals processSlots(s, b) for a <= b
- * (the rule is decided per gap, from the state where the gap started, and a processed gap
- * leaves no trace but its effects).
+ * Afterwards state.slot = max(state.slot, toSlot - 1): the last slot accounted for, so it is
+ * idempotent: processSlots(processSlots(s, b), b) equals processSlots(s, b). It does not
+ * compose: the outage rule judges a gap as a whole, from the state where it started, so
+ * processSlots(processSlots(s, a), b) may differ from processSlots(s, b) (the first call ends
+ * a gap at a). Callers always advance a batch's parent state in one call, as applyBatch does.
  *
  * Linear in the gap (twice, at most): one miss per slot, one epoch transition per epoch.
  * Returns a new state; the input is not changed.
