@@ -39,7 +39,7 @@ interface Run {
   api: (i: number) => string;
   status: (i: number) => Promise<Status>;
   sequencers: (i: number) => Promise<SequencerInfo[]>;
-  schedule: (epoch: number) => Promise<{ slot: number; leader: number }[]>;
+  schedule: (epoch: number) => Promise<{ slot: number; leader: number; fallbacks: number[] }[]>;
   send: (txs: Tx[]) => Promise<string[]>;
   nonce: (key: Ed25519Keypair) => Promise<number>;
 }
@@ -71,7 +71,7 @@ async function up(mechanism: MechanismName, k: number, mechanismParams?: unknown
     api,
     status: (i) => getJson<Status>(`${api(i)}/status`),
     sequencers: (i) => getJson<SequencerInfo[]>(`${api(i)}/sequencers`),
-    schedule: async (epoch) => (await getJson<{ slots: { slot: number; leader: number }[] }>(`${api(0)}/schedule?epoch=${epoch}`)).slots,
+    schedule: async (epoch) => (await getJson<{ slots: { slot: number; leader: number; fallbacks: number[] }[] }>(`${api(0)}/schedule?epoch=${epoch}`)).slots,
     send: async (txs) => (await postJson<{ hashes: string[] }>(`${api(0)}/txs`, { txs: txs.map((t) => toHex(encodeTx(t))) })).hashes,
     nonce: async (key) => (await getJson<{ nextNonce: number }>(`${api(0)}/accounts/${toHex(key.publicKey)}`)).nextNonce,
   };
@@ -136,7 +136,10 @@ MECHANISMS.forEach((m, k) => {
   });
 });
 
-/** Sealed bids by node1 (500) and node2 (300) for epoch e+2: only they lead it, 5 and 3 slots. */
+/**
+ * Sealed bids by node1 (500) and node2 (300) for epoch e+2: only they lead it, a seat each (an
+ * equal share of the 8 slots, whatever was bid), and the other bonded sequencers are its fallbacks.
+ */
 async function auctionRound(r: Run): Promise<void> {
   const bids = [
     { who: 0, amount: 500n },
@@ -161,7 +164,8 @@ async function auctionRound(r: Run): Promise<void> {
   const slots = await waitFor(`the schedule of epoch ${target}`, 20_000, () => r.schedule(target));
   const led = [0, 1, 2].map((i) => slots.filter((s) => s.leader === i).length);
   log("auction", `bids for epoch ${target} (in epoch ${epoch}): slots led ${led.join("/")}`);
-  assert.equal(led, [5, 3, 0], "the two winners share the epoch 500:300");
+  assert.equal(led, [4, 4, 0], "the two winners share the epoch equally");
+  assert.equal(slots[0].fallbacks.slice(1), [2], `the bonded non-winner stands behind them (${slots[0].fallbacks.join(",")})`);
 }
 
 /** A load account delegates 300,000 to node1 (100,000 own): from two epochs on it leads most slots. */
