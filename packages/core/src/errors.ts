@@ -1,5 +1,5 @@
 /**
- * Errors with codes (STYLE.md §7). Codes are a fixed set per domain so they can be
+ * Errors with codes. Codes are a fixed set per domain so they can be
  * metric labels and log fields.
  */
 export class BatonError<T extends { code: string }> extends Error {

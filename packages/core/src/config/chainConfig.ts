@@ -9,12 +9,9 @@ import {
   type MechanismName,
   type MechanismParams,
 } from "../mechanism/params.js";
-import { MAX_PAYLOAD_BYTES, MAX_TXS_PER_BATCH } from "../types/ssz.js";
-
-/** The miss window is a u64 bitmask of a sequencer's last led slots (Sequencer.missBits). */
-export const MAX_MISS_WINDOW = 64;
 import { intField, parseAmount } from "./fields.js";
 import { parseGovernance, type GovernanceConfig } from "./governance.js";
+import { CHAIN_AMOUNT_MINS, CHAIN_RANGES, type ChainIntField } from "./ranges.js";
 
 export { MECHANISM_NAMES, parseAmount, type MechanismName };
 
@@ -97,26 +94,29 @@ export const testPreset: ChainConfigPreset = {
  * governance parsed. Idempotent: a validated config validates to an equal one.
  */
 export function validateChainConfig(c: ChainConfig | (ChainConfigPreset & ChainConfigInput)): ChainConfig {
-  intField(c.chainId, "chainId", 1, 2 ** 32 - 1);
-  intField(c.genesisTime, "genesisTime", 0, 2 ** 52);
-  intField(c.slotMs, "slotMs", 50, 600_000);
-  intField(c.slotsPerEpoch, "slotsPerEpoch", 1, 1 << 16);
-  intField(c.committeeSize, "committeeSize", 0, 1 << 16);
-  intField(c.missesToEject, "missesToEject", 1, 1 << 16);
-  intField(c.missWindow, "missWindow", 1, MAX_MISS_WINDOW);
-  intField(c.maxWindowMisses, "maxWindowMisses", 0, c.missWindow - 1);
-  intField(c.restartGraceEpochs, "restartGraceEpochs", 0, 64);
-  intField(c.evidenceEpochs, "evidenceEpochs", 1, 1 << 16);
+  // Every range comes from ranges.ts; only the cross-field rules are written here.
+  const ranged = (field: ChainIntField, bounds: { min?: number; max?: number } = {}) =>
+    intField(c[field], field, bounds.min ?? CHAIN_RANGES[field].min, bounds.max ?? CHAIN_RANGES[field].max);
+  ranged("chainId");
+  ranged("genesisTime");
+  ranged("slotMs");
+  ranged("slotsPerEpoch");
+  ranged("committeeSize");
+  ranged("missesToEject");
+  ranged("missWindow");
+  ranged("maxWindowMisses", { max: c.missWindow - 1 });
+  ranged("restartGraceEpochs");
+  ranged("evidenceEpochs");
   // Stake counted in the committee of epoch e is measured at the end of e-2; withdrawn during
   // e-1 it must stay slashable through e and the evidence window after it (docs/mechanisms.md).
-  intField(c.unbondingEpochs, "unbondingEpochs", c.evidenceEpochs + 2, 1 << 20);
-  intField(c.leakRateBps, "leakRateBps", 0, 10_000);
-  parseAmount(c.minStake, "minStake", 1n);
-  intField(c.slashFractionBps, "slashFractionBps", 0, 10_000);
-  parseAmount(c.minFee, "minFee");
-  intField(c.maxBatchTxs, "maxBatchTxs", 1, MAX_TXS_PER_BATCH);
-  intField(c.maxPayloadBytes, "maxPayloadBytes", 0, MAX_PAYLOAD_BYTES);
-  intField(c.clockDisparityMs, "clockDisparityMs", 0, 60_000);
+  ranged("unbondingEpochs", { min: c.evidenceEpochs + 2 });
+  ranged("leakRateBps");
+  parseAmount(c.minStake, "minStake", CHAIN_AMOUNT_MINS.minStake);
+  ranged("slashFractionBps");
+  parseAmount(c.minFee, "minFee", CHAIN_AMOUNT_MINS.minFee);
+  ranged("maxBatchTxs");
+  ranged("maxPayloadBytes");
+  ranged("clockDisparityMs");
   if (!MECHANISM_NAMES.includes(c.mechanism)) {
     throw new ConfigError("mechanism", `one of ${MECHANISM_NAMES.join(", ")}`, c.mechanism);
   }

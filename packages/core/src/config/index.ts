@@ -1,3 +1,4 @@
 export * from "./chainConfig.js";
 export * from "./genesis.js";
 export * from "./governance.js";
+export * from "./ranges.js";

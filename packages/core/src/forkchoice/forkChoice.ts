@@ -7,7 +7,7 @@ import { BatchTree, type TreeNode } from "./tree.js";
 import type { BatchNode, ForkChoiceUpdate, Reorg, Vote } from "./types.js";
 
 /**
- * Fork choice and confirmation (DESIGN.md "Fork choice and confirmation"). Pure and
+ * Fork choice and confirmation (docs/protocol.md "Fork choice and confirmation"). Pure and
  * synchronous: the node feeds it batches with onBatch() and calls update() to move the head
  * and the confirmed batch. Every batch is its proposer's vote if it is the highest slot that
  * proposer signed that we have seen (on an equal slot the first one seen stays: an

@@ -8,7 +8,7 @@ import type { Mechanism } from "./types.js";
 
 export * from "./types.js";
 export * from "./params.js";
-export { effectiveStake, committedStake, minStakeOf } from "./stake.js";
+export { effectiveStake, committedStake, minStakeOf, holdsStake } from "./stake.js";
 export { isCandidate } from "./eligible.js";
 export { keepFactorPpm, emaStep, PPM } from "./ema.js";
 export { auctionBond, auctionWinners } from "./auction.js";

@@ -37,3 +37,8 @@ export function reduceTokenStakes(tokenStakes: readonly bigint[], bps: bigint): 
     return loss > a ? 0n : a - loss;
   });
 }
+
+/** Whether a sequencer holds any stake at all, in any token, whatever its weight (a token may weigh 0). */
+export function holdsStake(seq: StakeFields): boolean {
+  return seq.stake > 0n || seq.tokenStakes.some((a) => a > 0n);
+}

@@ -4,7 +4,7 @@
  */
 import type { ChainConfig } from "../config/chainConfig.js";
 import { sha256, uint64Bytes } from "../crypto/hash.js";
-import { committedStake, getMechanism, type WeightedSequencer } from "../mechanism/index.js";
+import { getMechanism, holdsStake, type WeightedSequencer } from "../mechanism/index.js";
 import { SequencerStatus } from "../types/enums.js";
 import { MAX_AMOUNT, type EpochCommittee, type State } from "../types/ssz.js";
 import { ScheduleError, ScheduleErrorCode } from "./errors.js";
@@ -118,7 +118,7 @@ export function computeEpochCommittee(state: State, config: ChainConfig, epoch: 
   if (weights.length > 0) {
     fallbacks = mechanism.fallbacks?.(state, config, epoch, weights).filter((w) => w.weight > 0n) ?? [];
   } else {
-    weights = lastResort(state, config);
+    weights = lastResort(state);
   }
   for (const w of [...weights, ...fallbacks]) {
     if (w.weight > MAX_AMOUNT) throw invalid(`sequencer ${w.index} weighs ${w.weight}, above 2^64 - 1`);
@@ -135,13 +135,13 @@ export function computeEpochCommittee(state: State, config: ChainConfig, epoch: 
   };
 }
 
-/** Weight 1 for each sequencer not exited; failing that, for each that holds any stake and was not evicted. */
-function lastResort(state: State, config: ChainConfig): WeightedSequencer[] {
+/** Weight 1 for each sequencer not exited; failing that, for each that holds any stake (in any token, even one that weighs 0) and was not evicted. */
+function lastResort(state: State): WeightedSequencer[] {
   const notExited: WeightedSequencer[] = [];
   const holding: WeightedSequencer[] = [];
   state.sequencers.forEach((s, index) => {
     if (s.status !== SequencerStatus.exited) notExited.push({ index, weight: 1n });
-    else if (!s.evicted && committedStake(s, config) > 0n) holding.push({ index, weight: 1n });
+    else if (!s.evicted && holdsStake(s)) holding.push({ index, weight: 1n });
   });
   return notExited.length > 0 ? notExited : holding;
 }

@@ -4,7 +4,7 @@
  * is active in the state, so an ejection takes effect at once, without recomputing the epoch.
  */
 import { computeEpoch, epochStartSlot, type ChainConfig } from "../config/chainConfig.js";
-import { committedStake } from "../mechanism/stake.js";
+import { holdsStake } from "../mechanism/stake.js";
 import { SequencerStatus } from "../types/enums.js";
 import type { EpochCommittee, State } from "../types/ssz.js";
 import { computeEpochSchedule, type EpochSchedule, type SlotOrder } from "./epochSchedule.js";
@@ -61,26 +61,26 @@ export function getEffectiveLeader(state: State, config: ChainConfig, slot: numb
     slotOrder = slotOrderOf(state, config, slot);
   } catch (e) {
     if (!(e instanceof ScheduleError) || e.type.code !== ScheduleErrorCode.NO_COMMITTEE) throw e;
-    const fallback = outOfRotationLeader(state, config, slot, true);
+    const fallback = outOfRotationLeader(state, slot, true);
     if (fallback === null) throw e;
     return fallback;
   }
   const isActive = (index: number): boolean => state.sequencers[index]?.status === SequencerStatus.active;
   if (isActive(slotOrder.leader)) return slotOrder.leader; // the common case: no fallback order needed
-  return slotOrder.order.find(isActive) ?? outOfRotationLeader(state, config, slot, false) ?? slotOrder.leader;
+  return slotOrder.order.find(isActive) ?? outOfRotationLeader(state, slot, false) ?? slotOrder.leader;
 }
 
 /**
  * Last resort, by turns (slot mod count, index order): an active sequencer; with
  * `holdersToo`, failing that, any sequencer not evicted that still holds stake. Null if none.
  */
-function outOfRotationLeader(state: State, config: ChainConfig, slot: number, holdersToo: boolean): number | null {
+function outOfRotationLeader(state: State, slot: number, holdersToo: boolean): number | null {
   const active: number[] = [];
   const holders: number[] = [];
   state.sequencers.forEach((s, index) => {
     if (s.evicted) return;
     if (s.status === SequencerStatus.active) active.push(index);
-    else if (holdersToo && committedStake(s, config) > 0n) holders.push(index);
+    else if (holdersToo && holdsStake(s)) holders.push(index);
   });
   const pool = active.length > 0 ? active : holders;
   return pool.length === 0 ? null : pool[slot % pool.length];

@@ -11,7 +11,7 @@
  * with the clock), no restake deadline, no unrevealed-bid penalty. Nobody could have sent a tx
  * or a batch, so nobody is charged for the time.
  *
- * Committee timing (DESIGN.md "The schedule"): the transition into epoch E computes the
+ * Committee timing (docs/protocol.md "Timing: the committee is fixed one epoch ahead"): the transition into epoch E computes the
  * committee of E+1 from the state as it is at the end of E-1 (after this transition's leak
  * and rejoins) and the RANDAO mix accumulated so far. So the committee of an epoch is fixed one
  * full epoch ahead, and a change made during epoch e (a stake, an exit, a leaked stake) counts

@@ -1,5 +1,5 @@
 /**
- * The state transition (DESIGN.md "Misses, ejection, leak, slashing"): pure, synchronous,
+ * The state transition (docs/protocol.md "Batches", "Misses, ejection and the leak"): pure, synchronous,
  * deterministic; every function returns a new state and never changes its input.
  *
  *   applyBatch(state, signedBatch, config)   the transition of one batch (validation included)

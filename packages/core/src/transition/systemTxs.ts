@@ -103,8 +103,8 @@ export function checkSystemTx(state: State, tx: Tx, sender: Account, config: Cha
         requireAmount(committedStake({ ...seq, stake: seq.stake + p.amount }, config) + seq.delegated, `the weight of sequencer ${index}`);
       } else {
         if (config.mechanism === "poa") throw notAllowed("under poa only governance admits a new authority (admit tx)");
-        if (p.amount < minStakeOf(config)) throw notAllowed(`stake ${p.amount} < minStake ${minStakeOf(config)}`);
-        requireAmount(effectiveStake({ stake: p.amount, tokenStakes: [] }, config), "the weight of the new sequencer");
+        const weight = requireAmount(effectiveStake({ stake: p.amount, tokenStakes: [] }, config), "the weight of the new sequencer");
+        if (weight < minStakeOf(config)) throw notAllowed(`stake ${p.amount} weighs ${weight} < minStake ${minStakeOf(config)}`);
         if (state.sequencers.length >= MAX_SEQUENCERS) throw notAllowed("sequencer set full");
       }
       // The proof is checked when a key is registered; a top-up is authorized by the account.
