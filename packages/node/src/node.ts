@@ -1,5 +1,5 @@
 /**
- * The composition root (STYLE.md §3): builds metrics, db, mempool, chain, network, sync,
+ * The composition root: builds metrics, db, mempool, chain, network, sync,
  * producer and api in order, hands each a child logger, and stops them in reverse.
  */
 import { join } from "node:path";

@@ -10,7 +10,7 @@ import { leaderAt, makeTestChain, produce, runSlots } from "./helpers.js";
 const test = suite("transition: misses, ejection, leak, rejoin");
 const X = 1;
 
-/** The leak model of DESIGN.md, written out: loss = stake × bps × epochsEjected / 10000, at least 1. */
+/** The leak model of docs/protocol.md "Misses, ejection and the leak", written out: loss = stake × bps × epochsEjected / 10000, at least 1. */
 function leakModel(stake: bigint, bps: number, ejectedEpoch: number, toEpoch: number, minStake: bigint) {
   let burned = 0n;
   for (let e = ejectedEpoch + 1; e <= toEpoch; e++) {

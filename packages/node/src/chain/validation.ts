@@ -1,5 +1,5 @@
 /**
- * Gossip validation of batches (STYLE.md §9). Importing IS the validation: a batch that
+ * Gossip validation of batches (docs/protocol.md "Gossip"). Importing IS the validation: a batch that
  * passes the state transition is stored and accepted, side effects only after it passed.
  */
 import { BatchError, DecodeError, decodeSignedBatch, slotStartTime } from "@baton/core";

@@ -29,7 +29,7 @@ function isLockedError(e: unknown): boolean {
   return false;
 }
 
-/** The node's store: one level instance, one repository per entity (STYLE.md §11). */
+/** The node's store: one level instance, one repository per entity. */
 export class BatonDb {
   readonly batches: BatchRepository;
   readonly canonical: CanonicalIndexRepository;
