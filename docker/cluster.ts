@@ -14,12 +14,13 @@
 import { randomBytes } from "node:crypto";
 import { copyFile, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { sha256 } from "@baton/core";
+import { CHAIN_RANGES, describeIntRange, devnetPreset, parseIntInRange, sha256, type IntRange } from "@baton/core";
 import {
   defaultDevnetParams,
   generateDevnet,
   LoadGenerator,
   readDevnet,
+  sleep,
   writeDevnet,
   GENESIS_FILE,
   KEY_FILE,
@@ -34,9 +35,9 @@ export const DOCKER_DEFAULTS = {
   /** this node's data volume */
   dataDir: "/baton/data",
   nodes: 4,
-  slotMs: 500,
-  slotsPerEpoch: 16,
-  missesToEject: 3,
+  slotMs: devnetPreset.slotMs,
+  slotsPerEpoch: devnetPreset.slotsPerEpoch,
+  missesToEject: devnetPreset.missesToEject,
   genesisDelayMs: 10_000,
   loadAccounts: defaultDevnetParams.loadAccounts,
   apiPort: 7000,
@@ -51,11 +52,13 @@ export type DockerSettings = typeof DOCKER_DEFAULTS & { seed: string | null; nod
 
 type Env = Record<string, string | undefined>;
 
-function envInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+/** An integer setting: unset or empty gives `fallback`; parsed, and refused in the same words, as core's ranges. */
+function envInt(env: Env, name: string, fallback: number, range: IntRange): number {
   const v = env[name];
   if (v === undefined || v === "") return fallback;
-  if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) throw new Error(`${name}: expected an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
-  return Number(v);
+  const n = parseIntInRange(v, range);
+  if (n === undefined) throw new Error(`${name}: expected ${describeIntRange(range)}, got ${JSON.stringify(v)}`);
+  return n;
 }
 
 /** Pure: the environment → settings. */
@@ -64,20 +67,20 @@ export function settingsFromEnv(env: Env): DockerSettings {
   return {
     sharedDir: env.BATON_SHARED_DIR || d.sharedDir,
     dataDir: env.BATON_DATA_DIR || d.dataDir,
-    nodes: envInt(env, "BATON_NODES", d.nodes, 1, 64),
-    slotMs: envInt(env, "BATON_SLOT_MS", d.slotMs, 50, 600_000),
-    slotsPerEpoch: envInt(env, "BATON_SLOTS_PER_EPOCH", d.slotsPerEpoch, 1, 1 << 16),
-    missesToEject: envInt(env, "BATON_MISSES_TO_EJECT", d.missesToEject, 1, 1 << 16),
-    genesisDelayMs: envInt(env, "BATON_GENESIS_DELAY_MS", d.genesisDelayMs, 0, 3_600_000),
-    loadAccounts: envInt(env, "BATON_LOAD_ACCOUNTS", d.loadAccounts, 1, 10_000),
-    apiPort: envInt(env, "BATON_API_PORT", d.apiPort, 1, 65535),
-    p2pPort: envInt(env, "BATON_P2P_PORT", d.p2pPort, 1, 65535),
+    nodes: envInt(env, "BATON_NODES", d.nodes, { min: 1, max: 64 }),
+    slotMs: envInt(env, "BATON_SLOT_MS", d.slotMs, CHAIN_RANGES.slotMs),
+    slotsPerEpoch: envInt(env, "BATON_SLOTS_PER_EPOCH", d.slotsPerEpoch, CHAIN_RANGES.slotsPerEpoch),
+    missesToEject: envInt(env, "BATON_MISSES_TO_EJECT", d.missesToEject, CHAIN_RANGES.missesToEject),
+    genesisDelayMs: envInt(env, "BATON_GENESIS_DELAY_MS", d.genesisDelayMs, { min: 0, max: 3_600_000 }),
+    loadAccounts: envInt(env, "BATON_LOAD_ACCOUNTS", d.loadAccounts, { min: 1, max: 10_000 }),
+    apiPort: envInt(env, "BATON_API_PORT", d.apiPort, { min: 1, max: 65535 }),
+    p2pPort: envInt(env, "BATON_P2P_PORT", d.p2pPort, { min: 1, max: 65535 }),
     peerHost: env.BATON_PEER_HOST || d.peerHost,
     logLevel: env.BATON_LOG_LEVEL || d.logLevel,
-    loadRate: envInt(env, "BATON_LOAD_RATE", d.loadRate, 0, 100_000),
-    waitForGenesisMs: envInt(env, "BATON_WAIT_FOR_GENESIS_MS", d.waitForGenesisMs, 0, 3_600_000),
+    loadRate: envInt(env, "BATON_LOAD_RATE", d.loadRate, { min: 0, max: 100_000 }),
+    waitForGenesisMs: envInt(env, "BATON_WAIT_FOR_GENESIS_MS", d.waitForGenesisMs, { min: 0, max: 3_600_000 }),
     seed: env.BATON_SEED || null,
-    node: env.BATON_NODE ? envInt(env, "BATON_NODE", 1, 1, 64) : null,
+    node: env.BATON_NODE ? envInt(env, "BATON_NODE", 1, { min: 1, max: 64 }) : null,
   };
 }
 
@@ -107,7 +110,6 @@ export function nodeStartArgs(s: DockerSettings, manifest: Pick<Manifest, "peerI
 }
 
 const exists = (p: string) => stat(p).then(() => true, () => false);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `init`: writes the devnet into the shared volume unless one is there. */
 export async function runInit(s: DockerSettings, log: (l: string) => void): Promise<number> {

@@ -4,6 +4,7 @@
  * and what was expected; bin.ts prints it and exits 2.
  */
 import { parseArgs } from "node:util";
+import { ConfigError, describeIntRange, parseAmount, parseIntInRange, type IntRange } from "@baton/core";
 
 /** A mistake in what the user typed or pointed us at (flags, files): exit code 2. */
 export class UsageError extends Error {
@@ -111,12 +112,17 @@ export function bool(values: FlagValues, name: string): boolean {
 }
 
 export function int(values: FlagValues, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  return intIn(values, name, { min, max });
+}
+
+/**
+ * An integer flag in `range`, e.g. core's CHAIN_RANGES.slotMs: parsed by core's parser and
+ * refused in the words genesis validation uses ("expected an integer in [50, 600000]").
+ */
+export function intIn(values: FlagValues, name: string, range: IntRange): number {
   const v = values[name];
-  const n = typeof v === "string" && /^-?[0-9]+$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw new UsageError(`--${name}: expected an integer ${range}, got ${JSON.stringify(v ?? null)}`);
-  }
+  const n = typeof v === "string" ? parseIntInRange(v, range) : undefined;
+  if (n === undefined) throw new UsageError(`--${name}: expected ${describeIntRange(range)}, got ${JSON.stringify(v ?? null)}`);
   return n;
 }
 
@@ -127,10 +133,12 @@ export function optInt(values: FlagValues, name: string, min: number, max?: numb
 /** A non-negative integer amount < 2^64 (balances, stake, fees). */
 export function amount(values: FlagValues, name: string, min = 0n): bigint {
   const v = values[name];
-  if (typeof v !== "string" || !/^[0-9]{1,20}$/.test(v) || BigInt(v) < min || BigInt(v) >= 1n << 64n) {
-    throw new UsageError(`--${name}: expected an integer amount >= ${min} and < 2^64, got ${JSON.stringify(v ?? null)}`);
+  try {
+    if (typeof v === "string") return parseAmount(v, name, min);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
   }
-  return BigInt(v);
+  throw new UsageError(`--${name}: expected an integer amount >= ${min} and < 2^64, got ${JSON.stringify(v ?? null)}`);
 }
 
 export function oneOf<T extends string>(values: FlagValues, name: string, choices: readonly T[]): T {

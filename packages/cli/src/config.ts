@@ -8,6 +8,7 @@
  * the expected form. Pure: files are read by loadConfigFile() (configFile.ts), not here.
  */
 import { isAbsolute, resolve } from "node:path";
+import { describeIntRange, parseIntInRange } from "@baton/core";
 import { checkMultiaddr, UsageError, type FlagSpec, type FlagValues } from "./args.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -96,11 +97,8 @@ function pathValue(raw: Raw, where: string): string {
 
 function intValue(raw: Raw, where: string, min: number, max: number): number {
   const v = raw.value;
-  const n = typeof v === "number" ? v : typeof v === "string" && /^-?[0-9]+$/.test(v.trim()) ? Number(v.trim()) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw bad(where, `an integer ${range}`, v);
-  }
+  const n = parseIntInRange(typeof v === "string" ? v.trim() : v, { min, max });
+  if (n === undefined) throw bad(where, describeIntRange({ min, max }), v);
   return n;
 }
 

@@ -9,6 +9,7 @@ import { generateKeyPairFromSeed, privateKeyToProtobuf } from "@libp2p/crypto/ke
 import { peerIdFromPrivateKey } from "@libp2p/peer-id";
 import {
   createChainConfig,
+  devnetPreset,
   ed25519FromSeed,
   fromHex,
   genesisToJson,
@@ -44,7 +45,7 @@ export interface DevnetParams {
 }
 
 export const defaultDevnetParams = {
-  chainId: 31337,
+  chainId: devnetPreset.chainId,
   stake: 100_000n,
   balance: 1_000_000_000_000n,
   loadAccounts: 32,

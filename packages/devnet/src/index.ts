@@ -2,6 +2,7 @@ export { startDevnet, startStatusReporter, defaultDevnetOptions, DevnetError } f
 export type { Devnet, DevnetOptions } from "./launcher.js";
 export type { DevnetNode, ExitInfo } from "./process.js";
 export { LoadGenerator, httpLoadApi } from "./load.js";
+export { sleep, Aborted } from "./sleep.js";
 export type { LoadApi, LoadOptions, LoadStats } from "./load.js";
 export { fetchSnapshot, formatStatusLine, sequencerLabels, STATUS_LEGEND } from "./status.js";
 export type { ClusterSnapshot } from "./status.js";

@@ -7,11 +7,12 @@ import { randomBytes } from "node:crypto";
 import { readdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import type { Genesis, MechanismName } from "@baton/core";
+import { devnetPreset, type Genesis, type MechanismName } from "@baton/core";
 import { defaultDevnetParams, generateDevnet, readDevnet, writeDevnet } from "./generate.js";
 import { dialAddr, GENESIS_FILE, MANIFEST_FILE, nodeLayout } from "./layout.js";
 import { LoadGenerator, type LoadApi } from "./load.js";
 import { NodeProcess, type DevnetNode } from "./process.js";
+import { sleep } from "./sleep.js";
 import { fetchSnapshot, formatStatusLine, sequencerLabels } from "./status.js";
 
 export interface DevnetOptions {
@@ -44,9 +45,9 @@ export interface DevnetOptions {
 
 export const defaultDevnetOptions = {
   nodes: 4,
-  slotMs: 500,
-  slotsPerEpoch: 16,
-  missesToEject: 3,
+  slotMs: devnetPreset.slotMs,
+  slotsPerEpoch: devnetPreset.slotsPerEpoch,
+  missesToEject: devnetPreset.missesToEject,
   load: 0,
   dir: "./.devnet",
   fresh: false,
@@ -187,7 +188,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       for (const n of nodes) {
         while (n.running && (await fetchSnapshot([n.apiUrl], 500)) === null) {
           if (Date.now() > deadline) throw new DevnetError(`node${n.index} API ${n.apiUrl} did not answer within ${timeoutMs} ms; see ${n.logFile}`);
-          await new Promise((r) => setTimeout(r, 200));
+          await sleep(200);
         }
       }
     },

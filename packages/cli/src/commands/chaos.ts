@@ -1,5 +1,6 @@
 /** `baton chaos`: flags → ChaosOptions for @baton/devnet's chaos runner; Ctrl-C tears down. */
 import { int, oneOf, str, type CommandSpec, type FlagValues } from "../args.js";
+import { chainFlag, chainInt } from "../chainFlags.js";
 import type { Command } from "../command.js";
 import { onStopSignal } from "../signals.js";
 import { LOG_LEVELS } from "./start.js";
@@ -16,9 +17,9 @@ const spec: CommandSpec = {
     faults: { type: "string", valueName: "list", help: "all, or some of kill,freeze,stop,cut,split,loss,outage (as the backend allows)", default: "all" },
     load: { type: "string", valueName: "tx/s", help: "tx load across all nodes", default: "20" },
     nodes: { type: "string", valueName: "n", help: "sequencer nodes (docker: 4)", default: "4" },
-    "slot-ms": { type: "string", valueName: "ms", help: "slot length", default: "500" },
-    "slots-per-epoch": { type: "string", valueName: "n", help: "slots per epoch", default: "16" },
-    "misses-to-eject": { type: "string", valueName: "n", help: "consecutive misses that eject", default: "3" },
+    "slot-ms": chainFlag("slotMs", "slot length", "ms"),
+    "slots-per-epoch": chainFlag("slotsPerEpoch", "slots per epoch (at least 2)"),
+    "misses-to-eject": chainFlag("missesToEject", "consecutive misses that eject"),
     "settle-s": { type: "string", valueName: "s", help: "most seconds to wait for the cluster to settle after the faults", default: "120" },
     "report-dir": { type: "string", valueName: "dir", help: "a folder per run: report.json, timeline.svg, node logs", default: "reports" },
     "base-api-port": { type: "string", valueName: "port", help: "node i serves its API on base+i", default: "17500" },
@@ -43,9 +44,10 @@ export function chaosOptionsFromFlags(values: FlagValues) {
     faults: str(values, "faults"),
     loadRate: int(values, "load", 0, 10_000),
     nodes,
-    slotMs: int(values, "slot-ms", 100, 60_000),
-    slotsPerEpoch: int(values, "slots-per-epoch", 2, 1 << 12),
-    missesToEject: int(values, "misses-to-eject", 1, 1 << 12),
+    // the ranges genesis validation (and baton devnet) accept; chaos keeps its floor of 2 slots per epoch
+    slotMs: chainInt(values, "slot-ms", "slotMs"),
+    slotsPerEpoch: chainInt(values, "slots-per-epoch", "slotsPerEpoch", { min: 2 }),
+    missesToEject: chainInt(values, "misses-to-eject", "missesToEject"),
     settleMs: int(values, "settle-s", 5, 3600) * 1000,
     reportDir: str(values, "report-dir"),
     baseApiPort: int(values, "base-api-port", 1, 65535 - nodes),

@@ -1,6 +1,7 @@
 /** `baton devnet`: flags → DevnetOptions for @baton/devnet's launcher, plus Ctrl-C handling. */
-import { MECHANISM_NAMES } from "@baton/core";
+import { devnetPreset, MECHANISM_NAMES } from "@baton/core";
 import { bool, int, oneOf, str, UsageError, type CommandSpec, type FlagValues } from "../args.js";
+import { chainFlag, chainInt } from "../chainFlags.js";
 import type { Command } from "../command.js";
 import { onStopSignal } from "../signals.js";
 import { LOG_LEVELS } from "./start.js";
@@ -10,16 +11,16 @@ const spec: CommandSpec = {
   summary: "run a local N-node cluster on 127.0.0.1 (keys, genesis, nodes, optional tx load)",
   flags: {
     nodes: { type: "string", valueName: "n", help: "sequencer nodes", default: "4" },
-    "slot-ms": { type: "string", valueName: "ms", help: "slot length (new devnets only)", default: "500" },
-    "slots-per-epoch": { type: "string", valueName: "n", help: "slots per epoch (new devnets only)", default: "16" },
-    "misses-to-eject": { type: "string", valueName: "n", help: "consecutive misses that eject (new devnets only)", default: "3" },
+    "slot-ms": chainFlag("slotMs", "slot length (new devnets only)", "ms"),
+    "slots-per-epoch": chainFlag("slotsPerEpoch", "slots per epoch (new devnets only)"),
+    "misses-to-eject": chainFlag("missesToEject", "consecutive misses that eject (new devnets only)"),
     load: { type: "string", valueName: "tx/s", help: "tx load across all nodes (0 = none)", default: "0" },
     dir: { type: "string", valueName: "dir", help: "devnet directory (reused on restart)", default: "./.devnet" },
     fresh: { type: "boolean", help: "delete the directory's devnet and make a new one" },
     "base-api-port": { type: "string", valueName: "port", help: "node i serves its API on base+i", default: "7000" },
     "base-p2p-port": { type: "string", valueName: "port", help: "node i listens for p2p on base+i", default: "9000" },
     "log-level": { type: "string", valueName: "level", help: "node log level; logs in <dir>/node<i>/node.log", default: "info" },
-    mechanism: { type: "string", valueName: MECHANISM_NAMES.join("|"), help: "leader selection mechanism (new devnets only) [default: pos]" },
+    mechanism: { type: "string", valueName: MECHANISM_NAMES.join("|"), help: `leader selection mechanism (new devnets only) [default: ${devnetPreset.mechanism}]` },
     "mechanism-params": { type: "string", valueName: "json", help: 'its genesis mechanismParams, e.g. \'{"winners":2}\' (new devnets only)' },
   },
   notes: ["Ctrl-C stops the load and every node (SIGTERM, SIGKILL after 5 s)."],
@@ -30,9 +31,9 @@ export function devnetOptionsFromFlags(values: FlagValues) {
   const nodes = int(values, "nodes", 1, 64);
   return {
     nodes,
-    slotMs: int(values, "slot-ms", 50, 600_000),
-    slotsPerEpoch: int(values, "slots-per-epoch", 1, 1 << 16),
-    missesToEject: int(values, "misses-to-eject", 1, 1 << 16),
+    slotMs: chainInt(values, "slot-ms", "slotMs"),
+    slotsPerEpoch: chainInt(values, "slots-per-epoch", "slotsPerEpoch"),
+    missesToEject: chainInt(values, "misses-to-eject", "missesToEject"),
     load: int(values, "load", 0, 100_000),
     dir: str(values, "dir"),
     fresh: bool(values, "fresh"),

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import {
   ConfigError,
   createChainConfig,
+  devnetPreset,
   genesisToJson,
   MECHANISM_NAMES,
   parseGenesis,
@@ -14,6 +15,7 @@ import {
   type MechanismName,
 } from "@baton/core";
 import { amount, genesisTime, int, oneOf, str, UsageError, type CommandSpec, type FlagValues } from "../args.js";
+import { chainFlag, chainInt } from "../chainFlags.js";
 import type { Command } from "../command.js";
 import { fileExists, generateKeys, saveKeyFile, type KeyFile } from "../keys.js";
 
@@ -23,14 +25,14 @@ const spec: CommandSpec = {
   flags: {
     sequencers: { type: "string", valueName: "N", help: "number of genesis sequencers", required: true },
     "out-dir": { type: "string", valueName: "dir", help: "where to write seq-<i>.json, account-<j>.json, genesis.json", required: true },
-    "slot-ms": { type: "string", valueName: "ms", help: "slot length", default: "500" },
-    "slots-per-epoch": { type: "string", valueName: "n", help: "slots per epoch", default: "16" },
-    "misses-to-eject": { type: "string", valueName: "n", help: "consecutive misses that eject a sequencer", default: "3" },
-    "committee-size": { type: "string", valueName: "n", help: "committee members per epoch (0 = all)", default: "0" },
-    mechanism: { type: "string", valueName: MECHANISM_NAMES.join("|"), help: "leader selection mechanism", default: "pos" },
+    "slot-ms": chainFlag("slotMs", "slot length", "ms"),
+    "slots-per-epoch": chainFlag("slotsPerEpoch", "slots per epoch"),
+    "misses-to-eject": chainFlag("missesToEject", "consecutive misses that eject a sequencer"),
+    "committee-size": chainFlag("committeeSize", "committee members per epoch (0 = all)"),
+    mechanism: { type: "string", valueName: MECHANISM_NAMES.join("|"), help: "leader selection mechanism", default: devnetPreset.mechanism },
     "mechanism-params": { type: "string", valueName: "json", help: 'the mechanism\'s genesis mechanismParams, e.g. \'{"winners":2,"priceRule":"first"}\'' },
     stake: { type: "string", valueName: "amount", help: "stake of each genesis sequencer", default: "100000" },
-    "chain-id": { type: "string", valueName: "id", help: "chain id", default: "31337" },
+    "chain-id": chainFlag("chainId", "chain id", "id"),
     "genesis-time": { type: "string", valueName: "ms|+5s", help: "slot 0 start: unix ms, or a delay from now", default: "+10s" },
     accounts: { type: "string", valueName: "M", help: "extra funded accounts (key files account-<j>.json)", default: "0" },
     balance: { type: "string", valueName: "amount", help: "balance of each account (sequencer accounts included)", default: "1000000000000" },
@@ -53,12 +55,12 @@ export function genesisParamsFromFlags(values: FlagValues, now: number): Genesis
     stake: amount(values, "stake", 1n),
     balance: amount(values, "balance"),
     config: {
-      chainId: int(values, "chain-id", 1, 2 ** 32 - 1),
+      chainId: chainInt(values, "chain-id", "chainId"),
       genesisTime: genesisTime(values, "genesis-time", now),
-      slotMs: int(values, "slot-ms", 50, 600_000),
-      slotsPerEpoch: int(values, "slots-per-epoch", 1, 1 << 16),
-      missesToEject: int(values, "misses-to-eject", 1, 1 << 16),
-      committeeSize: int(values, "committee-size", 0, 1 << 16),
+      slotMs: chainInt(values, "slot-ms", "slotMs"),
+      slotsPerEpoch: chainInt(values, "slots-per-epoch", "slotsPerEpoch"),
+      missesToEject: chainInt(values, "misses-to-eject", "missesToEject"),
+      committeeSize: chainInt(values, "committee-size", "committeeSize"),
       mechanism: oneOf(values, "mechanism", MECHANISM_NAMES) as MechanismName,
       ...(values["mechanism-params"] !== undefined ? { mechanismParams: mechanismParamsFlag(values) } : {}),
     },

@@ -7,9 +7,12 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { MECHANISM_NAMES, type MechanismName } from "@baton/core";
+import { devnetPreset, MECHANISM_NAMES, type MechanismName } from "@baton/core";
 import { bool, int, oneOf, optStr, str, UsageError, type CommandSpec, type FlagValues } from "../args.js";
+import { chainFlag, chainInt } from "../chainFlags.js";
 import type { Command } from "../command.js";
+
+const TEN_MINUTES_MS = 600_000;
 
 const spec: CommandSpec = {
   name: "sim",
@@ -21,13 +24,13 @@ const spec: CommandSpec = {
     epochs: { type: "string", valueName: "n", help: "epochs to simulate", default: "1000" },
     "slots-per-epoch": { type: "string", valueName: "n", help: "slots per epoch", default: "32" },
     "committee-size": { type: "string", valueName: "n", help: "committee members drawn per epoch (0 = all)", default: "16" },
-    "slot-ms": { type: "string", valueName: "ms", help: "slot length (virtual: only converts slots to seconds)", default: "500" },
+    "slot-ms": chainFlag("slotMs", "slot length (virtual: only converts slots to seconds)", "ms"),
     load: { type: "string", valueName: "tx/slot", help: "user txs arriving per slot", default: "4" },
     seed: { type: "string", valueName: "text", help: "the seed of every random choice", default: "baton" },
     profiles: { type: "string", valueName: "mix", help: 'instead of the default mix, e.g. "reliable*90,crash@4000*5,flaky:0.2*4,censor:0.2"' },
     params: { type: "string", valueName: "json", help: "mechanismParams overrides (single mechanism), e.g. '{\"winners\":1}'" },
     "evict-censor-at": { type: "string", valueName: "epoch", help: "governance evicts the censoring sequencer at this epoch (0 = never)", default: "0" },
-    outage: { type: "string", valueName: "slot+slots", help: "every sequencer offline for <slots> slots from <slot>, e.g. 3201+1200 (10 minutes of 500 ms slots)" },
+    outage: { type: "string", valueName: "slot+slots", help: `every sequencer offline for <slots> slots from <slot>, e.g. 3201+${TEN_MINUTES_MS / devnetPreset.slotMs} (10 minutes of ${devnetPreset.slotMs} ms slots)` },
     attacks: { type: "boolean", help: "also run the adversarial scenarios on these mechanisms (bid inflater, slash escaper, outage; each against an honest run with the same seed) and print what each gained" },
     "out-dir": { type: "string", valueName: "dir", help: "where to write the SVG charts and results.json", default: "reports/sim" },
     "no-charts": { type: "boolean", help: "print the table only" },
@@ -86,9 +89,9 @@ export function simOptionsFromFlags(values: FlagValues): SimFlags {
     mechanisms: all ? [...MECHANISM_NAMES] : [oneOf(values, "mechanism", MECHANISM_NAMES)],
     sequencers: int(values, "sequencers", 2, 10_000),
     epochs: int(values, "epochs", 1, 10_000_000),
-    slotsPerEpoch: int(values, "slots-per-epoch", 2, 1 << 16),
-    committeeSize: int(values, "committee-size", 0, 1 << 16),
-    slotMs: int(values, "slot-ms", 1, 600_000),
+    slotsPerEpoch: chainInt(values, "slots-per-epoch", "slotsPerEpoch", { min: 2 }),
+    committeeSize: chainInt(values, "committee-size", "committeeSize"),
+    slotMs: chainInt(values, "slot-ms", "slotMs"),
     load,
     seed: str(values, "seed"),
     profiles: optStr(values, "profiles"),

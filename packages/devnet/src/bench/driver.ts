@@ -4,6 +4,7 @@
  * submitted but not yet included (closed loop: the network always has a full queue, so what
  * it includes per second is its maximum sustained throughput). Every loop ends at a deadline.
  */
+import { sleep } from "../sleep.js";
 import type { TxPool } from "./txPool.js";
 
 export interface DriverOptions {
@@ -174,5 +175,3 @@ export class LoadDriver {
     this.pending.add(p);
   }
 }
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
+import { sleep } from "../sleep.js";
 import { GossipType, Network } from "./nodeBridge.js";
 
 interface PeerArgs {
@@ -87,9 +88,9 @@ async function main(): Promise<void> {
     const until = Date.now() + 15_000;
     while (network.getTopicPeers(GossipType.tx).length === 0) {
       if (Date.now() > until) throw new Error("the subscriber never joined the topic");
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     let sent = 0;
     const msg = new Uint8Array(args.size);
     const view = new DataView(msg.buffer);
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
     const end = new Uint8Array(args.size);
     end[0] = END_MARKER;
     await network.publish(GossipType.tx, end);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     process.stdout.write(`result ${JSON.stringify({ sent })}\n`);
   }
 }

@@ -4,7 +4,7 @@
  * one, its target). A phase that fails is reported and the others still run.
  */
 import { availableParallelism, cpus, platform, release, totalmem } from "node:os";
-import { getBlsBackend, sha256 } from "@baton/core";
+import { devnetPreset, getBlsBackend, sha256 } from "@baton/core";
 import { deriveLoadAccounts, defaultDevnetParams } from "../generate.js";
 import { measureGossip, measureLevelWrites, measureVerify, type GossipCeiling, type VerifyCeiling } from "./ceilings.js";
 import { runClusterPhase, type ClusterPhaseResult } from "./cluster.js";
@@ -200,8 +200,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       name,
       nodes,
       slotMs,
-      slotsPerEpoch: 16,
-      missesToEject: 3,
+      slotsPerEpoch: devnetPreset.slotsPerEpoch,
+      missesToEject: devnetPreset.missesToEject,
       ...ports,
       seed,
       loadAccounts: plan.poolAccounts,

@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { pino } from "pino";
-import { buildBatch, decodeTx, fromHex, getEffectiveLeader, processSlots, type Tx } from "@baton/core";
+import { buildBatch, decodeTx, devnetPreset, fromHex, getEffectiveLeader, processSlots, type Tx } from "@baton/core";
 import { deriveSequencerKeys, defaultDevnetParams, generateDevnet, writeDevnet } from "../generate.js";
 import { dialAddr, GENESIS_FILE, nodeLayout } from "../layout.js";
 import { NodeProcess } from "../process.js";
-import { sleep } from "./driver.js";
+import { sleep } from "../sleep.js";
 import { BatonDb, Chain, Mempool } from "./nodeBridge.js";
 import { processCpuSeconds, processMemory } from "./procstat.js";
 import { rateBetween } from "./stats.js";
@@ -121,8 +121,8 @@ export async function runSyncPhase(o: SyncPhaseOptions): Promise<SyncResult> {
       ...defaultDevnetParams,
       nodes: SEQUENCERS,
       slotMs: o.slotMs,
-      slotsPerEpoch: 16,
-      missesToEject: 3,
+      slotsPerEpoch: devnetPreset.slotsPerEpoch,
+      missesToEject: devnetPreset.missesToEject,
       genesisTime: Date.now() - (total + 100) * o.slotMs,
       loadAccounts: o.loadAccounts,
       seed: o.seed,

@@ -3,6 +3,7 @@
  * as they happened, and the final checks (after an outage, two more: outageChecks.ts). Each
  * returns held/violated with evidence.
  */
+import { slotAtTime } from "@baton/core";
 import { FaultKind } from "./plan.js";
 import type { BatchInfo, SafetyConflict, SequencerRecord, StatusSample } from "./observer.js";
 import type { NodeExit } from "./backend.js";
@@ -42,6 +43,7 @@ export interface FaultWindow {
   restartSlot?: number;
 }
 
+/** The cluster as the checks see it; its slots are core's (slotAtTime / slotStartTime of genesisTime and slotMs). */
 export interface ClusterShape {
   nodes: number;
   /** weight of sequencer i-1 = node i */
@@ -51,9 +53,6 @@ export interface ClusterShape {
   slotMs: number;
   genesisTime: number;
 }
-
-export const slotAt = (c: ClusterShape, t: number) => Math.floor((t - c.genesisTime) / c.slotMs);
-export const timeOfSlot = (c: ClusterShape, slot: number) => c.genesisTime + slot * c.slotMs;
 
 /** Node groups that can talk at `slot` (up nodes only); nodes down or cut off are left out. */
 export function connectedGroups(c: ClusterShape, windows: FaultWindow[], slot: number): number[][] {
@@ -134,11 +133,11 @@ export function confirmationStalls(c: ClusterShape, samples: StatusSample[], hea
     let healthyMs = 0;
     let run = 0;
     for (let t = since; t < to; t += c.slotMs) {
-      if (health.get(slotAt(c, t)) === true) run += c.slotMs;
+      if (health.get(slotAtTime(c, t)) === true) run += c.slotMs;
       else run = 0;
       healthyMs = Math.max(healthyMs, run);
     }
-    stalls.push({ ms: to - since, fromMs: since, toMs: to, height: best, healthyMs, faults: faultsOver(windows, slotAt(c, since), slotAt(c, to)) });
+    stalls.push({ ms: to - since, fromMs: since, toMs: to, height: best, healthyMs, faults: faultsOver(windows, slotAtTime(c, since), slotAtTime(c, to)) });
   };
   for (const s of sorted) {
     if (s.t > endMs) break;

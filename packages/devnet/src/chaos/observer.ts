@@ -4,6 +4,7 @@
  * (/batches/<h>) and compares roots height by height across nodes (safety), and keeps the
  * schedule of every epoch and the sequencers' records over time (for the timeline).
  */
+import { sleep } from "../sleep.js";
 import { getJson, type ChaosHttp } from "./http.js";
 
 export interface BlockRef {
@@ -76,8 +77,6 @@ interface StatusJson {
   peers: number;
   syncing: boolean;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Observer {
   readonly samples: StatusSample[] = [];

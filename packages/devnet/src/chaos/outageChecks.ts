@@ -9,7 +9,8 @@
  *    recovery, with at least the stake it had (nobody ejected, leaked or exited for the
  *    collective outage).
  */
-import { InvariantName, slotAt, timeOfSlot, type ClusterShape, type FaultWindow, type InvariantResult } from "./invariants.js";
+import { slotAtTime, slotStartTime } from "@baton/core";
+import { InvariantName, type ClusterShape, type FaultWindow, type InvariantResult } from "./invariants.js";
 import type { BatchInfo, BlockRef, ScheduleSlot, SequencerRecord, StatusSample } from "./observer.js";
 
 /** Most slots from ">2/3 up and in sync" to the first new batch. */
@@ -80,9 +81,9 @@ export function outageLivenessFacts(
   schedules: Map<number, ScheduleSlot[]>,
 ): OutageLivenessFacts {
   const restartMs = w.restartMs ?? w.endMs;
-  const restartSlot = w.restartSlot ?? slotAt(c, restartMs);
+  const restartSlot = w.restartSlot ?? slotAtTime(c, restartMs);
   const rec = outageRecovery(c, samples, restartMs);
-  const readySlot = rec.readyMs === null ? null : slotAt(c, rec.readyMs);
+  const readySlot = rec.readyMs === null ? null : slotAtTime(c, rec.readyMs);
   const firstBatchSlot = firstBatchFrom(chain, samples, restartSlot, restartMs);
   const excused: OutageLivenessFacts["excused"] = [];
   if (readySlot !== null && firstBatchSlot !== null) {
@@ -90,7 +91,7 @@ export function outageLivenessFacts(
       const leader = leaderOf(schedules, c.slotsPerEpoch, s);
       if (leader === undefined) continue;
       const up = rec.upAtMs[leader] ?? null;
-      if (up === null || up > timeOfSlot(c, s)) excused.push({ slot: s, leaderNode: leader + 1 });
+      if (up === null || up > slotStartTime(c, s)) excused.push({ slot: s, leaderNode: leader + 1 });
     }
   }
   const slotsToFirstBatch = readySlot !== null && firstBatchSlot !== null ? firstBatchSlot - readySlot : null;

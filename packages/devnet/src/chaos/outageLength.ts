@@ -4,13 +4,12 @@
  * leak each one below the minimum stake (exit). Computed from the chain config and the
  * genesis stakes with core's own leak formula. Pure.
  */
-import { computeLeak, createChainConfig, effectiveStake, minStakeOf, type ChainConfig, type Genesis } from "@baton/core";
+import { BPS, computeLeak, createChainConfig, effectiveStake, minStakeOf, type ChainConfig, type Genesis } from "@baton/core";
 
 /** An outage is never shorter than this, whatever the slot length. */
 export const OUTAGE_FLOOR_MS = 60_000;
 /** Safety bound on the leak simulation (a leak of at least 1 per epoch always ends sooner). */
 const MAX_LEAK_EPOCHS = 1_000_000;
-const BPS = 10_000n;
 
 export interface OutageRules {
   config: ChainConfig;

@@ -8,7 +8,7 @@ import { getJson, type ChaosHttp } from "./http.js";
 import { outageRecovery, type OutagePenaltyFacts, type SequencerSnapshot } from "./outageChecks.js";
 import type { ClusterShape, FaultWindow } from "./invariants.js";
 import { pickRecord, type BlockRef, type Observer, type SequencerRecord } from "./observer.js";
-import { sleep } from "./settle.js";
+import { sleep } from "../sleep.js";
 
 /** Longest wait, after the restart, for >2/3 of the weight to be up and in sync. */
 export const OUTAGE_READY_LIMIT_MS = 60_000;

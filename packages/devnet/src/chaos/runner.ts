@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { sha256, toHex } from "@baton/core";
+import { devnetPreset, sha256, slotAtTime, toHex } from "@baton/core";
 import { LoadGenerator } from "../load.js";
 import { BackendName, type ChaosBackend, type ClusterInfo } from "./backend.js";
 import { getJson } from "./http.js";
@@ -21,7 +21,6 @@ import {
   headGaps,
   healthMap,
   healthyAt,
-  slotAt,
   type ClusterShape,
   type FaultWindow,
   type Gap,
@@ -36,7 +35,8 @@ import { OutageWatch } from "./outageWatch.js";
 import { defaultDevnetParams } from "../generate.js";
 import { formatTable, type ChaosReport, type KindStats } from "./report.js";
 import { buildTimeline, renderTimelineSvg } from "./svg.js";
-import { Aborted, checkTxs, commonHeadRecords, degradedPeriods, kindStats, sleep } from "./settle.js";
+import { checkTxs, commonHeadRecords, degradedPeriods, kindStats } from "./settle.js";
+import { Aborted, sleep } from "../sleep.js";
 
 export interface ChaosOptions {
   backend: BackendName;
@@ -64,9 +64,9 @@ export interface ChaosOptions {
 
 export const defaultChaosOptions = {
   nodes: 4,
-  slotMs: 500,
-  slotsPerEpoch: 16,
-  missesToEject: 3,
+  slotMs: devnetPreset.slotMs,
+  slotsPerEpoch: devnetPreset.slotsPerEpoch,
+  missesToEject: devnetPreset.missesToEject,
   loadRate: 20,
   faults: "all",
   reportDir: "reports",
@@ -174,7 +174,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ])
       .sort((a, b) => a.at - b.at || Number(a.inject) - Number(b.inject));
     const endOfFaults = genesisTime + o.durationMs;
-    const progress = setInterval(() => log(progressLine(observer!, rel(Date.now()), slotAt(shape, Date.now()), [...open.values()], acked.size, load!, outages.progress(Date.now()))), 5_000);
+    const progress = setInterval(() => log(progressLine(observer!, rel(Date.now()), slotAtTime(shape, Date.now()), [...open.values()], acked.size, load!, outages.progress(Date.now()))), 5_000);
     try {
       for (const a of actions) {
         await sleep(a.at - Date.now(), o.signal);
@@ -196,13 +196,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           const w = open.get(a.f.id)!;
           if (a.f.kind === FaultKind.outage) {
             w.restartMs = Date.now();
-            w.restartSlot = slotAt(shape, w.restartMs);
+            w.restartSlot = slotAtTime(shape, w.restartMs);
             log(`<> ${rel(w.restartMs)} slot ${w.restartSlot}: every node started again after #${a.f.id} ${w.label}`);
             await outages.awaitRecovery(w, o.signal);
           }
           open.delete(a.f.id);
           w.endMs = Date.now();
-          w.endSlot = slotAt(shape, w.endMs);
+          w.endSlot = slotAtTime(shape, w.endMs);
           markImpaired(observer, a.f, false);
           log(`<< ${rel(w.endMs)} slot ${w.endSlot}: healed #${a.f.id} ${w.label}`);
         }
@@ -213,7 +213,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       clearInterval(progress);
     }
     await backend.healAll();
-    for (const w of open.values()) (w.endMs = Date.now()), (w.endSlot = slotAt(shape, w.endMs));
+    for (const w of open.values()) (w.endMs = Date.now()), (w.endSlot = slotAtTime(shape, w.endMs));
     await load.stop();
     const loadStoppedAt = Date.now();
     log(`faults over at ${rel(loadStoppedAt)}; load stopped (${acked.size} txs acknowledged); settling (at most ${o.settleMs / 1000} s)`);
@@ -221,7 +221,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // settle: every node confirms past the head at the end of the load, and every acked tx is in the chain
     const settleDeadline = Date.now() + o.settleMs;
     const targetHeight = Math.max(0, ...observer.latest.map((s) => s?.head.height ?? 0)) + 2;
-    const progress2 = setInterval(() => log(progressLine(observer!, rel(Date.now()), slotAt(shape, Date.now()), [], acked.size, load!)), 5_000);
+    const progress2 = setInterval(() => log(progressLine(observer!, rel(Date.now()), slotAtTime(shape, Date.now()), [], acked.size, load!)), 5_000);
     let txCheck: TxCheck;
     try {
       await waitUntil(settleDeadline, o.signal, () => observer!.latest.every((s) => s !== null && s.confirmed.height >= targetHeight) && observer!.confirmedChain().length >= targetHeight);
@@ -236,8 +236,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await observer.stop();
 
     // liveness
-    const lastSlot = slotAt(shape, endMs);
-    const faultEndSlot = slotAt(shape, endOfFaults);
+    const lastSlot = slotAtTime(shape, endMs);
+    const faultEndSlot = slotAtTime(shape, endOfFaults);
     const grace = 2 * o.slotsPerEpoch;
     const health = healthMap(shape, windows, 0, lastSlot, grace);
     const chain = observer.confirmedChain();
@@ -345,7 +345,7 @@ function logPlan(plan: PlannedFault[], log: (l: string) => void): void {
 }
 
 function windowOf(f: PlannedFault, shape: ClusterShape, now: number): FaultWindow {
-  const slot = slotAt(shape, now);
+  const slot = slotAtTime(shape, now);
   return { id: f.id, kind: f.kind, targets: f.targets, others: f.others, lossPct: f.lossPct, label: describeFault(f), startMs: now, endMs: now, startSlot: slot, endSlot: slot };
 }
 

@@ -20,7 +20,6 @@ import {
   headGaps,
   healthMap,
   healthyAt,
-  slotAt,
   type ClusterShape,
   type FaultWindow,
   type Gap,
@@ -31,16 +30,7 @@ import { Observer, pickRecord, type SequencerRecord, type StatusSample } from ".
 import { describeFault, makeFaultPlan, parseFaultKinds, type PlannedFault } from "./plan.js";
 import { formatTable, type ChaosReport, type KindStats } from "./report.js";
 import { buildTimeline, renderTimelineSvg } from "./svg.js";
-
-/** Thrown by sleep() when the run is aborted. */
-export class Aborted extends Error {}
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((res, rej) => {
-    if (signal?.aborted) return rej(new Aborted("aborted"));
-    const onAbort = () => (clearTimeout(t), rej(new Aborted("aborted")));
-    const t = setTimeout(() => (signal?.removeEventListener("abort", onAbort), res()), Math.max(0, ms));
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+import { sleep } from "../sleep.js";
 
 export async function checkTxs(
   backend: ChaosBackend,

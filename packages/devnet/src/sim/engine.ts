@@ -10,6 +10,7 @@
  * Deterministic: the same options give the same result.
  */
 import {
+  devnetPreset,
   getEffectiveLeader,
   ScheduleError,
   TxKind,
@@ -64,7 +65,7 @@ export const defaultSimOptions: Omit<SimOptions, "mechanism"> = {
   epochs: 1_000,
   slotsPerEpoch: 32,
   committeeSize: 16,
-  slotMs: 500,
+  slotMs: devnetPreset.slotMs,
   load: 4,
   seed: "baton",
   evictCensorAt: 0,

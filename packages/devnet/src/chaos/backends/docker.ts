@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseGenesis, toHex } from "@baton/core";
 import { REPO_ROOT } from "../../bridge.js";
+import { sleep } from "../../sleep.js";
 import { deriveLoadAccounts } from "../../generate.js";
 import { BackendName, ExitLog, type ChaosBackend, type ClusterInfo, type ClusterSettings } from "../backend.js";
 import { fetchHttp, loadApiOver } from "../http.js";
@@ -149,7 +150,7 @@ export class DockerBackend implements ChaosBackend {
       } catch (e) {
         if (t >= tries || !/unable to freeze/i.test((e as Error).message)) throw e;
         this.log(`   node${i}: docker pause failed (unable to freeze), try ${t + 1} of ${tries}`);
-        await new Promise((r) => setTimeout(r, 250));
+        await sleep(250);
       }
     }
   }
