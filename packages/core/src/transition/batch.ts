@@ -10,7 +10,7 @@ import { bytesEqual, toHex } from "../crypto/hex.js";
 import { BatchError, BatchErrorCode, TxError, TxErrorCode } from "../errors.js";
 import { verifyBatchHeaderSignature } from "../signing.js";
 import type { SignedBatch, State } from "../types/ssz.js";
-import { sha256 } from "../crypto/hash.js";
+import { sha256, uint64Bytes } from "../crypto/hash.js";
 import { ScheduleError } from "../schedule/errors.js";
 import { StateDraft } from "./draft.js";
 import { txRootFromHashes } from "./merkle.js";
@@ -106,15 +106,20 @@ export function checkLeader(state: State, config: ChainConfig, slot: number, pro
 /** After the txs: the proposer's produced slot, the RANDAO mix, slot and height. */
 export function finishBatch(draft: StateDraft, config: ChainConfig, slot: number, proposerIndex: number, randaoReveal: Uint8Array): void {
   recordProduced(draft, config, proposerIndex);
-  draft.state.randaoMix = xor(draft.state.randaoMix, sha256(randaoReveal));
+  draft.state.randaoMix = nextRandaoMix(draft.state.randaoMix, randaoReveal, slot);
   draft.state.slot = slot;
   draft.state.height += 1;
 }
 
-function xor(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i] ^ b[i];
-  return out;
+/**
+ * mix' = sha256(mix ‖ sha256(reveal) ‖ uint64(slot)). A proposer's reveal is the same in every
+ * batch it makes in an epoch (a signature over the epoch), so the XOR of Ethereum's mix (one
+ * reveal per proposer and epoch there) would cancel in pairs here: a proposer with an even
+ * number of batches would add nothing, and the seeds would repeat. A hash chain over the slot
+ * never cancels; the proposer's only choice stays to withhold its batch.
+ */
+export function nextRandaoMix(mix: Uint8Array, randaoReveal: Uint8Array, slot: number): Uint8Array {
+  return sha256(mix, sha256(randaoReveal), uint64Bytes(slot));
 }
 
 function duplicateOf(hexes: string[]): string {

@@ -246,4 +246,19 @@ test("a config with another chainId cannot apply this chain's batches", () => {
   expectBatchError(() => applyBatch(chain.state, built.batch, other), BatchErrorCode.WRONG_CHAIN);
 });
 
+// Found while writing docs/protocol.md: with randaoMix ^= sha256(reveal), a proposer's reveal
+// (one per epoch) cancelled in pairs, and the mix stopped changing when everyone produced an
+// even number of batches per epoch: every later committee seed was predictable.
+test("the RANDAO mix changes with every batch, even when a proposer leads an even number of slots", () => {
+  const chain = makeTestChain({ config: { slotsPerEpoch: 8 } }); // 4 equal stakes: 2 slots each
+  const spe = chain.config.slotsPerEpoch;
+  let state = chain.state;
+  const mixes = new Set<string>([hex(state.randaoMix)]);
+  for (let slot = 1; slot <= 3 * spe; slot++) {
+    state = produce(chain, state, slot).state;
+    mixes.add(hex(state.randaoMix));
+  }
+  assert.is(mixes.size, 3 * spe + 1, "a new mix after every batch");
+});
+
 test.run();
