@@ -52,7 +52,7 @@ export async function createNode(opts: NodeOptions & { accountKey?: Ed25519Keypa
       { metrics: metrics.mempool },
     );
     const chain = await Chain.init(opts.genesis, { db, mempool, metrics, logger: logger.child({ module: "chain" }) });
-    mempool.setNonceLookup((sender) => chain.nonceOf(sender));
+    mempool.setAccountLookup((sender) => chain.findAccount(sender));
     const clock = new SlotClock(config);
 
     let sync: SyncService | null = null;

@@ -256,7 +256,10 @@ export class Chain extends EventEmitter {
     }
     for (const n of removed) mempool.reinsert(this.batches.get(toHex(n.root))?.txs ?? []);
     for (const n of added) mempool.removeIncluded(this.batches.get(toHex(n.root))?.txs ?? []);
-    if (headChanged) mempool.pruneStale((sender) => this.nonceOf(sender));
+    if (headChanged) {
+      mempool.pruneStale((sender) => this.nonceOf(sender));
+      mempool.expire();
+    }
 
     await this.store.persistImport({
       batch,

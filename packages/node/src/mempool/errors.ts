@@ -14,6 +14,14 @@ export enum MempoolErrorCode {
   DUPLICATE_NONCE = "MEMPOOL_DUPLICATE_NONCE",
   /** The sender's state nonce is already above this tx's nonce. */
   STALE_NONCE = "MEMPOOL_STALE_NONCE",
+  /** The sender has no account in the head state: the tx could never be included. */
+  UNKNOWN_SENDER = "MEMPOOL_UNKNOWN_SENDER",
+  /** The sender's balance in the head state cannot pay the fee. */
+  INSUFFICIENT_BALANCE = "MEMPOOL_INSUFFICIENT_BALANCE",
+  /** The nonce is more than maxNonceAhead above the sender's state nonce. */
+  NONCE_TOO_FAR = "MEMPOOL_NONCE_TOO_FAR",
+  /** The sender has maxPerSender txs pending already. */
+  SENDER_FULL = "MEMPOOL_SENDER_FULL",
 }
 
 export class MempoolError extends BatonError<{ code: MempoolErrorCode; hash?: string }> {

@@ -1,6 +1,6 @@
-import { txHashHexOf, verifyTxSignatureOf, type Tx } from "@baton/core";
+import { TxKind, txHashHexOf, verifyTxSignatureOf, type Tx } from "@baton/core";
 import { MempoolError, MempoolErrorCode } from "./errors.js";
-import type { AddResult, MempoolMetrics, MempoolModules, MempoolOptions, NonceLookup } from "./interface.js";
+import type { AccountLookup, AddResult, MempoolMetrics, MempoolModules, MempoolOptions, NonceLookup } from "./interface.js";
 import { createMempoolOptions } from "./options.js";
 import { PendingTxs } from "./pendingTxs.js";
 import { VerifiedTxCache } from "./verifiedCache.js";
@@ -18,13 +18,13 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => view(a).equals(view(b));
  * select O((senders scanned) · log senders + selected).
  */
 export class Mempool {
-  private readonly opts: MempoolOptions & { verifiedCacheSize: number };
+  private readonly opts: Required<MempoolOptions>;
   private readonly metrics: MempoolMetrics | null;
   private readonly now: () => number;
   private readonly pending = new PendingTxs();
   private readonly byHash = this.pending.byHash;
   private readonly verified: VerifiedTxCache;
-  private nonceLookup: NonceLookup | null = null;
+  private accountLookup: AccountLookup | null = null;
 
   constructor(opts: MempoolOptions, modules: MempoolModules) {
     this.opts = createMempoolOptions(opts);
@@ -33,14 +33,26 @@ export class Mempool {
     this.verified = new VerifiedTxCache(this.opts.verifiedCacheSize);
   }
 
-  /** Lets `add` refuse txs whose nonce the head state has already used (STALE_NONCE). */
-  setNonceLookup(nonceOf: NonceLookup | null): void {
-    this.nonceLookup = nonceOf;
+  /**
+   * Lets `add` check a tx against its sender's account in the head state: refuse a sender with
+   * no account (UNKNOWN_SENDER), a fee it cannot pay (INSUFFICIENT_BALANCE), a used nonce
+   * (STALE_NONCE) and a nonce too far ahead (NONCE_TOO_FAR). Without it only the stateless checks run.
+   */
+  setAccountLookup(lookup: AccountLookup | null): void {
+    this.accountLookup = lookup;
+  }
+
+  private nonceOfSender(sender: Uint8Array): number | undefined {
+    return this.accountLookup?.(sender)?.nonce;
   }
 
   /**
    * Validates and adds a tx. Returns its hash; `added: false` if it is already pending.
-   * Throws MempoolError (TOO_LARGE, FEE_TOO_LOW, STALE_NONCE, DUPLICATE_NONCE, FULL, BAD_SIGNATURE).
+   * Throws MempoolError (TOO_LARGE, FEE_TOO_LOW, UNKNOWN_SENDER, INSUFFICIENT_BALANCE,
+   * STALE_NONCE, NONCE_TOO_FAR, DUPLICATE_NONCE, SENDER_FULL, FULL, BAD_SIGNATURE). Nothing a
+   * flood can fill the pool with stays: txs that could never be included are refused, one
+   * sender holds at most maxPerSender, and a tx not included within ttlMs is dropped. System
+   * txs (stake, slash evidence, ...) have systemReserve places beyond maxSize.
    */
   add(tx: Tx): AddResult {
     const hash = txHashHexOf(tx);
@@ -52,16 +64,29 @@ export class Mempool {
     if (body.fee < this.opts.minFee) {
       this.reject(MempoolErrorCode.FEE_TOO_LOW, hash, `fee ${body.fee} is below the minimum ${this.opts.minFee}`);
     }
-    if (this.nonceLookup) {
-      const stateNonce = this.nonceLookup(body.sender);
-      if (body.nonce < stateNonce) {
-        this.reject(MempoolErrorCode.STALE_NONCE, hash, `nonce ${body.nonce} already used (account nonce ${stateNonce})`);
+    if (this.accountLookup) {
+      const account = this.accountLookup(body.sender);
+      if (account === undefined) {
+        this.reject(MempoolErrorCode.UNKNOWN_SENDER, hash, "the sender has no account on this chain: it must be funded (in genesis, or by fees it earned as a sequencer) before it can send");
+      }
+      if (account.balance < body.fee) {
+        this.reject(MempoolErrorCode.INSUFFICIENT_BALANCE, hash, `balance ${account.balance} cannot pay the fee ${body.fee}`);
+      }
+      if (body.nonce < account.nonce) {
+        this.reject(MempoolErrorCode.STALE_NONCE, hash, `nonce ${body.nonce} already used (account nonce ${account.nonce})`);
+      }
+      if (body.nonce > account.nonce + this.opts.maxNonceAhead) {
+        this.reject(MempoolErrorCode.NONCE_TOO_FAR, hash, `nonce ${body.nonce} is more than ${this.opts.maxNonceAhead} above the account nonce ${account.nonce}`);
       }
     }
     if (this.pending.bySenderNonce(body.sender, body.nonce)) {
       this.reject(MempoolErrorCode.DUPLICATE_NONCE, hash, `another tx with nonce ${body.nonce} from this sender is pending`);
     }
-    if (this.byHash.size >= this.opts.maxSize) {
+    if (this.pending.countOf(body.sender) >= this.opts.maxPerSender) {
+      this.reject(MempoolErrorCode.SENDER_FULL, hash, `this sender has ${this.opts.maxPerSender} txs pending already`);
+    }
+    const limit = this.opts.maxSize + (body.kind === TxKind.user ? 0 : this.opts.systemReserve);
+    if (this.byHash.size >= limit && this.expire() === 0) {
       this.reject(MempoolErrorCode.FULL, hash, `mempool is full (max size ${this.opts.maxSize} txs)`);
     }
     if (!this.verified.has(hash)) {
@@ -122,7 +147,8 @@ export class Mempool {
       if (this.byHash.size >= this.opts.maxSize) break;
       const { sender, nonce } = tx.body;
       if (this.pending.bySenderNonce(sender, nonce)) continue;
-      if (this.nonceLookup && nonce < this.nonceLookup(sender)) continue;
+      const stateNonce = this.nonceOfSender(sender);
+      if (stateNonce !== undefined && nonce < stateNonce) continue;
       const hash = txHashHexOf(tx);
       if (this.byHash.has(hash)) continue;
       this.verified.add(hash);
@@ -131,6 +157,20 @@ export class Mempool {
     }
     if (added > 0) this.metrics?.setSize(this.byHash.size);
     return added;
+  }
+
+  /** Drops the pending txs older than ttlMs (they were not included: they will not be). Returns the count. */
+  expire(): number {
+    const cutoff = this.now() - this.opts.ttlMs;
+    let removed = 0;
+    for (const entry of this.byHash.values()) {
+      if (entry.arrival > cutoff) break; // byHash iterates in arrival order
+      const queue = this.pending.queueOf(entry.tx.body.sender);
+      if (queue) this.pending.remove(queue, entry);
+      removed++;
+    }
+    if (removed > 0) this.metrics?.setSize(this.byHash.size);
+    return removed;
   }
 
   /** Drops every pending tx whose nonce is below its sender's state nonce. Returns the count. */

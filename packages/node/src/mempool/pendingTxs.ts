@@ -45,6 +45,15 @@ export class PendingTxs {
     return this.byHash.size;
   }
 
+  /** How many txs of `sender` are pending. */
+  countOf(sender: Uint8Array): number {
+    return this.senders.get(senderKey(sender))?.byNonce.size ?? 0;
+  }
+
+  queueOf(sender: Uint8Array): SenderQueue | undefined {
+    return this.senders.get(senderKey(sender));
+  }
+
   bySenderNonce(sender: Uint8Array, nonce: number): { queue: SenderQueue; entry: PoolEntry } | undefined {
     const queue = this.senders.get(senderKey(sender));
     const entry = queue?.byNonce.get(nonce);

@@ -54,6 +54,11 @@ function expectCode(fn: () => unknown, code: MempoolErrorCode, message?: RegExp)
 
 /** sender → next nonce, as the head state would say */
 const nonces = (m: Record<number, number>) => (sender: Uint8Array) => m[senderIndex(sender)] ?? 0;
+/** Accounts of the head state: sender index → nonce (balance 1,000); others do not exist. */
+const accounts = (m: Record<number, number>, balance = 1_000n) => (sender: Uint8Array) => {
+  const nonce = m[senderIndex(sender)];
+  return nonce === undefined ? undefined : { nonce, balance };
+};
 
 const test = suite("mempool");
 
@@ -82,8 +87,15 @@ const rejections: Array<[string, (p: ReturnType<typeof setup>) => Tx, MempoolErr
   ["payload too large", () => makeTx(1, 0, { payload: new Uint8Array(65) }), MempoolErrorCode.TOO_LARGE, /65 bytes/],
   ["same sender+nonce as a pending tx", ({ pool }) => (pool.add(makeTx(1, 0)), makeTx(1, 0, { payload: new Uint8Array([42]) })),
     MempoolErrorCode.DUPLICATE_NONCE],
-  ["nonce already used in the head state", ({ pool }) => (pool.setNonceLookup(nonces({ 1: 3 })), makeTx(1, 2)),
+  ["nonce already used in the head state", ({ pool }) => (pool.setAccountLookup(accounts({ 1: 3 })), makeTx(1, 2)),
     MempoolErrorCode.STALE_NONCE],
+  // issue 12: 50,000 txs from unfunded keys filled every node's pool; issue 11: an unfunded account's tx vanished silently
+  ["a sender with no account", ({ pool }) => (pool.setAccountLookup(accounts({ 1: 0 })), makeTx(2, 0)),
+    MempoolErrorCode.UNKNOWN_SENDER, /must be funded/],
+  ["a fee the balance cannot pay", ({ pool }) => (pool.setAccountLookup(accounts({ 1: 0 }, 5n)), makeTx(1, 0, { fee: 10n })),
+    MempoolErrorCode.INSUFFICIENT_BALANCE, /balance 5 cannot pay the fee 10/],
+  ["a nonce 10^6 ahead", ({ pool }) => (pool.setAccountLookup(accounts({ 1: 0 })), makeTx(1, 1_000_000)),
+    MempoolErrorCode.NONCE_TOO_FAR, /more than 256 above the account nonce 0/],
   ["pool full", ({ pool }) => (pool.add(makeTx(1, 0)), pool.add(makeTx(2, 0)), makeTx(3, 0)),
     MempoolErrorCode.FULL, /full \(max size 2 txs\)/],
 ];
@@ -161,9 +173,46 @@ test("reinsert: txs of a lost fork come back without re-verification", () => {
   assert.equal(pool.select(10, nonces({})).map(label), ["2:0", "1:0", "1:1", "3:0"]);
   // a nonce the head state has used is not put back
   pool.removeIncluded(txs);
-  pool.setNonceLookup(nonces({ 1: 1 }));
+  pool.setAccountLookup(accounts({ 1: 1, 2: 0, 3: 0 }));
   assert.is(pool.reinsert(txs), 2);
   assert.equal(pool.select(10, nonces({ 1: 1 })).map(label), ["3:0", "1:1", "2:0"]);
+});
+
+test("one sender holds at most maxPerSender places", () => {
+  const small = new Mempool({ chainId: CHAIN_ID, maxSize: 100, minFee: 1n, maxPayloadBytes: 64, maxPerSender: 3 }, { metrics: null });
+  for (let n = 0; n < 3; n++) small.add(makeTx(1, n));
+  expectCode(() => small.add(makeTx(1, 3)), MempoolErrorCode.SENDER_FULL, /3 txs pending already/);
+  small.add(makeTx(2, 0)); // others still get in
+  assert.is(small.size, 4);
+});
+
+test("a pending tx older than ttlMs is dropped, and a full pool makes room that way", () => {
+  const clock = { t: 0 };
+  const pool = new Mempool({ chainId: CHAIN_ID, maxSize: 2, minFee: 1n, maxPayloadBytes: 64, ttlMs: 1_000 }, { metrics: null, now: () => clock.t });
+  pool.add(makeTx(1, 0));
+  clock.t = 600;
+  pool.add(makeTx(2, 0));
+  expectCode(() => pool.add(makeTx(3, 0)), MempoolErrorCode.FULL);
+  clock.t = 1_200; // the first is 1.2 s old
+  pool.add(makeTx(3, 0));
+  assert.equal(pool.select(10, nonces({})).map(label).sort(), ["2:0", "3:0"]);
+  clock.t = 5_000;
+  assert.is(pool.expire(), 2);
+  assert.is(pool.size, 0);
+});
+
+// issue 12: with full mempools the slasher's evidence tx was refused MEMPOOL_FULL on every node
+test("system txs have a reserve beyond maxSize: a flood of user txs cannot lock out slash evidence", () => {
+  const pool = new Mempool({ chainId: CHAIN_ID, maxSize: 2, minFee: 1n, maxPayloadBytes: 64, systemReserve: 1 }, { metrics: null });
+  pool.add(makeTx(1, 0));
+  pool.add(makeTx(2, 0));
+  expectCode(() => pool.add(makeTx(3, 0)), MempoolErrorCode.FULL);
+  const k = key(4);
+  const slash = signTx(CHAIN_ID, { sender: k.publicKey, nonce: 0, fee: 10n, kind: TxKind.slash, payload: new Uint8Array([1]) }, k);
+  assert.ok(pool.add(slash).added);
+  const k5 = key(5);
+  const another = signTx(CHAIN_ID, { sender: k5.publicKey, nonce: 0, fee: 10n, kind: TxKind.slash, payload: new Uint8Array([2]) }, k5);
+  expectCode(() => pool.add(another), MempoolErrorCode.FULL);
 });
 
 test("pruneStale: drops txs below the state nonce", () => {
