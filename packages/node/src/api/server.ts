@@ -90,7 +90,7 @@ export class ApiServer {
         matchedPath = true;
         if (r.method !== method) continue;
         const params: Record<string, string> = {};
-        r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
+        r.keys.forEach((k, i) => (params[k] = decodePathParam(k, m[i + 1])));
         const req: Request = { method, path: url.pathname, params, query: url.searchParams, body: () => readJson(raw), raw };
         const out = await r.handler(req, res);
         if (out !== undefined && !res.headersSent) send(res, 200, out);
@@ -110,6 +110,15 @@ export class ApiServer {
         send(res, 500, { error: { code: "INTERNAL", message: (e as Error).message } });
       }
     }
+  }
+}
+
+/** A path segment, percent-decoded; malformed encoding (`/txs/%zz`) is the client's error, not a 500. */
+function decodePathParam(key: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ApiError(400, "BAD_REQUEST", `${key}: malformed percent-encoding in ${JSON.stringify(raw.slice(0, 80))}`);
   }
 }
 
