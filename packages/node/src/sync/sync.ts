@@ -2,6 +2,13 @@
  * Catching up: a node that starts late, restarts, or sees a batch with an unknown parent
  * asks peers for their status and fetches the batches it lacks by range, then follows
  * gossip again. Progress (height, rate) is logged and exposed for /status.
+ *
+ * Nothing a peer claims is trusted. A status is a hint: a claim that cannot be true (a head
+ * height above its slot, a slot after the current one) is refused at once. The node counts
+ * as syncing — and its producer stands aside — only while a range sync keeps importing new
+ * batches and the head is behind the clock: a peer that claims a height of 10^9 and serves
+ * nothing, or only batches we have, suspends nothing. Such a peer is not asked again for
+ * distrustMs, and its claim is forgotten when its sync ends.
  */
 import type { Logger } from "pino";
 import { BatchError, decodeSignedBatch, decodeStatus, encodeStatus, toHex, type StatusMessage } from "@baton/core";
@@ -19,14 +26,18 @@ export interface SyncOptions {
   batchSize: number;
   /** how often to compare our head with a peer's (ms) */
   pollIntervalMs: number;
+  /** a peer whose claim was false or that served nothing new is not synced from for this long (ms) */
+  distrustMs: number;
+  /** syncing lasts while a new batch was imported within this long (ms) */
+  progressWindowMs: number;
 }
-export const defaultSyncOptions: SyncOptions = { batchSize: 256, pollIntervalMs: 2_000 };
+export const defaultSyncOptions: SyncOptions = { batchSize: 256, pollIntervalMs: 2_000, distrustMs: 60_000, progressWindowMs: 6_000 };
 
 export interface SyncProgress {
   syncing: boolean;
   /** our head height */
   headHeight: number;
-  /** the highest head height a peer reported */
+  /** while syncing, the head height the peer we sync from claims; otherwise our head height */
   targetHeight: number;
   /** our head height when the current range sync started */
   startedHeight: number;
@@ -48,12 +59,27 @@ export class SyncService {
   private startedHeight = 0;
   private startedAt = 0;
   private imported = 0;
+  /** unix ms of the last batch a range sync imported that we did not have */
+  private lastImportAt = 0;
+  /** peers whose claims we do not act on, until the unix ms given */
+  private readonly distrusted = new Map<string, number>();
   private closed = false;
 
   constructor(
     private readonly opts: SyncOptions,
-    private readonly modules: { chain: Chain; network: SyncNetwork; logger: Logger; metrics: Metrics | null; currentSlot(): number },
+    private readonly modules: {
+      chain: Chain;
+      network: SyncNetwork;
+      logger: Logger;
+      metrics: Metrics | null;
+      currentSlot(): number;
+      now?: () => number;
+    },
   ) {}
+
+  private now(): number {
+    return this.modules.now?.() ?? Date.now();
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.poll(), this.opts.pollIntervalMs);
@@ -82,9 +108,27 @@ export class SyncService {
     return encodeStatus(this.statusMessage());
   }
 
-  /** Syncing = a range sync is running and our head is well behind the peer's. */
+  /**
+   * Syncing = a range sync is running, it imported a batch we lacked within progressWindowMs,
+   * and our head is more than 2 slots behind the clock. What a peer merely claims never counts.
+   */
   isSyncing(): boolean {
-    return this.rangePeer !== null && this.target > this.modules.chain.getHead().height + 2;
+    if (this.rangePeer === null || this.now() - this.lastImportAt > this.opts.progressWindowMs) return false;
+    return this.modules.chain.getHead().slot + 2 < this.modules.currentSlot();
+  }
+
+  /** Whether `peerId` is distrusted now (a false claim, or a sync that served nothing new). */
+  isDistrusted(peerId: string): boolean {
+    const until = this.distrusted.get(peerId);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.distrusted.delete(peerId);
+    return false;
+  }
+
+  private distrust(peerId: string, reason: string, detail: Record<string, unknown>): void {
+    this.distrusted.set(peerId, this.now() + this.opts.distrustMs);
+    this.modules.logger.warn({ peer: peerId, reason, ...detail }, "sync: peer distrusted");
   }
 
   progress(): SyncProgress {
@@ -95,7 +139,7 @@ export class SyncService {
     return {
       syncing,
       headHeight: head,
-      targetHeight: this.target,
+      targetHeight: syncing ? Math.max(this.target, head) : head,
       startedHeight: this.startedHeight,
       batchesPerSecond: Math.round(rate * 10) / 10,
       etaSeconds: syncing && rate > 0 ? Math.round(Math.max(0, this.target - head) / rate) : null,
@@ -107,13 +151,15 @@ export class SyncService {
     const peers = this.modules.network.getPeers();
     if (peers.length === 0) return;
     // ask a random peer: if we are behind it, catch up
-    const peer = peers[Math.floor(Math.random() * peers.length)];
+    const trusted = peers.filter((p) => !this.isDistrusted(p.peerId));
+    if (trusted.length === 0) return;
+    const peer = trusted[Math.floor(Math.random() * trusted.length)];
     await this.syncWith(peer.peerId);
   }
 
   /** Compare with `peerId` and fetch what we lack. Safe to call often: one run per peer. */
   async syncWith(peerId: string): Promise<void> {
-    if (this.closed || this.running.has(peerId)) return;
+    if (this.closed || this.running.has(peerId) || this.isDistrusted(peerId)) return;
     this.running.add(peerId);
     const { chain, network, logger } = this.modules;
     try {
@@ -122,14 +168,23 @@ export class SyncService {
         logger.warn({ peer: peerId }, "peer is on another chain");
         return;
       }
+      // a height counts batches, one per slot at most: a head above its slot, or a slot after now, is a lie
+      if (status.headHeight > status.headSlot || status.headSlot > this.modules.currentSlot() + 1) {
+        this.distrust(peerId, "impossible status", { headHeight: status.headHeight, headSlot: status.headSlot, currentSlot: this.modules.currentSlot() });
+        return;
+      }
       if (chain.hasBatch(toHex(status.headRoot)) || status.headHeight < chain.getConfirmed().height) return;
-      this.target = Math.max(this.target, status.headHeight);
       if (this.rangePeer !== null) return; // one range sync at a time; the poll comes back to this peer
       this.rangePeer = peerId;
+      this.target = status.headHeight;
       try {
         await this.rangeSync(peerId, status);
+        if (this.imported === 0 && status.headHeight > chain.getHead().height) {
+          this.distrust(peerId, "claimed a head it did not serve", { claimed: status.headHeight, head: chain.getHead().height });
+        }
       } finally {
         this.rangePeer = null;
+        this.target = 0; // a claim lives only as long as its sync
       }
     } catch (e) {
       logger.debug({ peer: peerId, err: (e as Error).message }, "sync with peer failed");
@@ -144,7 +199,6 @@ export class SyncService {
     this.startedAt = Date.now();
     this.startedHeight = chain.getHead().height;
     this.imported = 0;
-    this.target = Math.max(this.target, status.headHeight);
     let lastLog = Date.now();
     // the next chunk is requested while this one is imported (the peer's disk and the wire
     // overlap our signature checks)
@@ -163,7 +217,7 @@ export class SyncService {
         const batch = decodeSignedBatch(bytes);
         // a batch from the future is invalid (and a huge slot would cost a long empty-slot loop)
         if (batch.header.slot > this.modules.currentSlot() + 1) {
-          logger.warn({ peer: peerId, slot: batch.header.slot, height: batch.header.height }, "peer served a batch from the future");
+          this.distrust(peerId, "served a batch from the future", { slot: batch.header.slot, height: batch.header.height });
           return;
         }
         let res;
@@ -171,7 +225,7 @@ export class SyncService {
           res = await chain.importBatch(batch, "sync", undefined, bytes);
         } catch (e) {
           if (e instanceof BatchError) {
-            logger.warn({ peer: peerId, height: batch.header.height, code: e.code }, "peer served an invalid batch");
+            this.distrust(peerId, "served an invalid batch", { height: batch.header.height, code: e.code });
             return;
           }
           throw e;
@@ -182,6 +236,7 @@ export class SyncService {
         }
         if (res.status === "imported") {
           this.imported++;
+          this.lastImportAt = this.now();
           metrics?.sync.batches.inc();
         }
       }
