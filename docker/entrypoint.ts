@@ -2,10 +2,8 @@
  * The image's entry point (exec form, PID 1): `init`, `node [i]`, `load` (see cluster.ts),
  * or any `baton` command. SIGTERM stops a node cleanly (node.close()) in well under a second.
  */
-import "../packages/node/src/util/polyfill.js";
-import { processIo } from "../packages/cli/src/command.js";
-import { main } from "../packages/cli/src/main.js";
-import { onStopSignal } from "../packages/cli/src/signals.js";
+import "@baton/node/polyfill";
+import { main, onStopSignal, processIo } from "@baton/cli";
 import { prepareNode, runInit, runLoad, settingsFromEnv } from "./cluster.js";
 
 async function run(argv: string[]): Promise<number> {

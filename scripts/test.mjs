@@ -8,13 +8,15 @@ import { dirname, join } from "node:path";
 import { existsSync } from "node:fs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const polyfill = join(root, "packages/node/src/util/polyfill.ts");
+const polyfill = import.meta.resolve("@baton/node/polyfill");
 const uvu = join(root, "node_modules/uvu/bin.js");
 const filter = process.argv[2] ?? "";
 
 const groups = [
+  { name: "repo unit", dir: "test/unit" },
   { name: "core unit", dir: "packages/core/test/unit" },
   { name: "node unit", dir: "packages/node/test/unit" },
+  { name: "client unit", dir: "packages/client/test/unit" },
   { name: "cli unit", dir: "packages/cli/test/unit" },
   { name: "devnet unit", dir: "packages/devnet/test/unit" },
   { name: "node e2e", dir: "packages/node/test/e2e" },

@@ -15,8 +15,8 @@ import * as assert from "uvu/assert";
 import { existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { chaos } from "@baton/devnet";
-import { NETNS_SCRIPT } from "../../packages/devnet/src/chaos/backends/netns.js";
 
+const { NETNS_SCRIPT } = chaos;
 const test = suite("chaos ci");
 const log = (l: string) => console.log(`    [chaos] ${l}`);
 

@@ -16,13 +16,13 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fromHex } from "@baton/core";
 import { startDevnet, type Devnet } from "@baton/devnet";
-import { BatonDb } from "../../packages/node/src/db/index.js";
+import { BatonDb } from "@baton/node";
 import { getJson, waitFor, type SequencerInfo, type Status, reportSetupErrors } from "./helpers.js";
 
 const test = suite("join and stake");
 const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const CLI = join(ROOT, "packages/cli/src/bin.ts");
-const POLYFILL = join(ROOT, "packages/node/src/util/polyfill.ts");
+const POLYFILL = import.meta.resolve("@baton/node/polyfill");
 const NODE_ARGS = ["--import", import.meta.resolve("tsx"), "--import", POLYFILL, CLI];
 const SLOT_MS = 500;
 const SLOTS_PER_EPOCH = 8;

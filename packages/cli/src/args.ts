@@ -6,9 +6,12 @@
 import { parseArgs } from "node:util";
 import { ConfigError, describeIntRange, parseAmount, parseIntInRange, type IntRange } from "@baton/core";
 
+/** The exit code of a user's mistake (a flag, a file, a key file's password). */
+export const USAGE_EXIT_CODE = 2;
+
 /** A mistake in what the user typed or pointed us at (flags, files): exit code 2. */
 export class UsageError extends Error {
-  readonly exitCode = 2;
+  readonly exitCode = USAGE_EXIT_CODE;
   constructor(message: string) {
     super(message);
     this.name = "UsageError";

@@ -3,8 +3,8 @@
  * The `baton` command. Run with `node --import tsx packages/cli/src/bin.ts <command>`.
  * The polyfill must be the first import (libp2p 3 needs Promise.withResolvers; Node 20 lacks it).
  */
-import "../../node/src/util/polyfill.js";
-import { ApiError, ApiUnreachableError } from "./api.js";
+import "@baton/node/polyfill";
+import { ApiError, ApiUnreachableError } from "@baton/client";
 import { processIo } from "./command.js";
 import { main } from "./main.js";
 

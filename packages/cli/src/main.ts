@@ -1,5 +1,6 @@
 /** Dispatch `baton <command> [subcommand] [flags]` to a command module. */
-import { formatHelp, parseFlags, UsageError } from "./args.js";
+import { KeyFileError } from "@baton/client";
+import { formatHelp, parseFlags, USAGE_EXIT_CODE, UsageError } from "./args.js";
 import type { Command, Io } from "./command.js";
 import { benchCommand } from "./commands/bench.js";
 import { chaosCommand } from "./commands/chaos.js";
@@ -57,7 +58,7 @@ export function resolveCommand(argv: string[]): { command: Command; rest: string
   return { command, rest: subRest };
 }
 
-/** Runs the CLI; resolves with the exit code. UsageErrors print one line and give 2. */
+/** Runs the CLI; resolves with the exit code. UsageErrors and KeyFileErrors (a bad key file or password) print one line and give 2. */
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const found = resolveCommand(argv);
@@ -79,6 +80,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (e instanceof UsageError) {
       io.err(`baton: ${e.message}`);
       return e.exitCode;
+    }
+    if (e instanceof KeyFileError) {
+      io.err(`baton: ${e.message}`);
+      return USAGE_EXIT_CODE;
     }
     throw e;
   }

@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { UsageError } from "./args.js";
-import { KeystoreError, KeystoreErrorCode } from "./keystore.js";
+import { KeystoreError, KeystoreErrorCode } from "@baton/client";
 
 export const PASSWORD_ENV = "BATON_KEYSTORE_PASSWORD";
 export const PASSWORD_FILE_ENV = "BATON_KEYSTORE_PASSWORD_FILE";

@@ -21,7 +21,7 @@ import {
   type Genesis,
   type MechanismName,
 } from "@baton/core";
-import { keysFromSeeds, saveKeyFile, type KeyFile } from "./bridge.js";
+import { keysFromSeeds, saveKeyFile, type KeyFile } from "@baton/client";
 import { GENESIS_FILE, MANIFEST_FILE, nodeLayout, type Ports } from "./layout.js";
 
 export interface DevnetParams {

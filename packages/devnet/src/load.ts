@@ -10,7 +10,7 @@
  * acknowledged txs that cannot both be included (chaos, seed 1: "no loss" violated that way).
  */
 import { encodeTx, signTx, toHex, txHash, TxKind, type Ed25519Keypair } from "@baton/core";
-import { ApiError, getAccount, nextNonceOf, postTxs } from "./bridge.js";
+import { ApiError, getAccount, nextNonceOf, postTxs } from "@baton/client";
 
 /** What the load generator needs from a node (a fake in tests). */
 export interface LoadApi {

@@ -1,6 +1,6 @@
 /** The devnet's status line: one node's view of slot, head, confirmation and every sequencer. */
 import { toHex, type Genesis } from "@baton/core";
-import { getSequencers, getStatus, type NodeStatus, type SequencerInfo } from "./bridge.js";
+import { getSequencers, getStatus, type NodeStatus, type SequencerInfo } from "@baton/client";
 import type { LoadStats } from "./load.js";
 
 export interface ClusterSnapshot {

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { bool, int, list, str, UsageError, type CommandSpec, type FlagValues } from "../args.js";
 import type { Command } from "../command.js";
+import { loadDevnet } from "../devnetTools.js";
 import { onStopSignal } from "../signals.js";
 
 const PHASE_NAMES = ["ceilings", "core", "centralized", "baton", "sweep", "failover", "sync"] as const;
@@ -55,7 +56,7 @@ export const benchCommand: Command = {
   spec,
   async run(values, io) {
     const opts = benchOptionsFromFlags(values);
-    const { bench } = await import("@baton/devnet");
+    const { bench } = await loadDevnet("bench");
     const abort = new AbortController();
     const stop = onStopSignal(io);
     void stop.received.then(() => abort.abort());

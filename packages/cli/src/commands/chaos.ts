@@ -2,6 +2,7 @@
 import { int, oneOf, str, type CommandSpec, type FlagValues } from "../args.js";
 import { chainFlag, chainInt } from "../chainFlags.js";
 import type { Command } from "../command.js";
+import { loadDevnet } from "../devnetTools.js";
 import { onStopSignal } from "../signals.js";
 import { LOG_LEVELS } from "./start.js";
 
@@ -60,7 +61,7 @@ export const chaosCommand: Command = {
   spec,
   async run(values, io) {
     const opts = chaosOptionsFromFlags(values);
-    const { chaos } = await import("@baton/devnet");
+    const { chaos } = await loadDevnet("chaos");
     const abort = new AbortController();
     const stop = onStopSignal(io);
     void stop.received.then(() => abort.abort());

@@ -3,6 +3,7 @@ import { devnetPreset, MECHANISM_NAMES } from "@baton/core";
 import { bool, int, oneOf, str, UsageError, type CommandSpec, type FlagValues } from "../args.js";
 import { chainFlag, chainInt } from "../chainFlags.js";
 import type { Command } from "../command.js";
+import { loadDevnet } from "../devnetTools.js";
 import { onStopSignal } from "../signals.js";
 import { LOG_LEVELS } from "./start.js";
 
@@ -58,7 +59,7 @@ export const devnetCommand: Command = {
   async run(values, io) {
     const opts = devnetOptionsFromFlags(values);
     const stop = onStopSignal(io);
-    const { startDevnet, startStatusReporter, DevnetError, STATUS_LEGEND } = await import("@baton/devnet");
+    const { startDevnet, startStatusReporter, DevnetError, STATUS_LEGEND } = await loadDevnet("devnet");
     let devnet;
     try {
       devnet = await startDevnet({ ...opts, log: io.err });

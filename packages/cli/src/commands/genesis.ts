@@ -14,10 +14,11 @@ import {
   type Genesis,
   type MechanismName,
 } from "@baton/core";
+import { generateKeys, saveKeyFile, type KeyFile } from "@baton/client";
 import { amount, genesisTime, int, oneOf, str, UsageError, type CommandSpec, type FlagValues } from "../args.js";
 import { chainFlag, chainInt } from "../chainFlags.js";
 import type { Command } from "../command.js";
-import { fileExists, generateKeys, saveKeyFile, type KeyFile } from "../keys.js";
+import { fileExists } from "../keys.js";
 
 const spec: CommandSpec = {
   name: "genesis",

@@ -1,14 +1,15 @@
 /**
- * `baton keys new|list|import`: encrypted keystores (keystore.ts) holding a BLS sequencer key
+ * `baton keys new|list|import`: encrypted keystores (@baton/client's keystore.ts) holding a BLS sequencer key
  * and its ed25519 account key. The password comes from --password-file or the environment
  * (BATON_KEYSTORE_PASSWORD_FILE / BATON_KEYSTORE_PASSWORD), never from a flag's value.
  */
 import { resolve } from "node:path";
+import { generateKeys, KDF_NAMES, KeyFileFormat, loadKey, saveKeystore, type KdfName, type KeyFile } from "@baton/client";
 import { toHex } from "@baton/core";
 import { bool, int, oneOf, optStr, str, UsageError, type CommandSpec, type FlagSpec, type FlagValues } from "../args.js";
 import type { Command, Io } from "../command.js";
-import { KDF_NAMES, type KdfName } from "../keystore.js";
-import { generateKeys, KeyFileFormat, listKeyFiles, loadKey, saveKeystore, type KeyFile } from "../keys.js";
+import { listKeyFiles } from "../keys.js";
+import { loadDevnet } from "../devnetTools.js";
 import { PASSWORD_ENV, PASSWORD_FILE_ENV, passwordSource, readPassword } from "../password.js";
 
 const passwordFlags: Record<string, FlagSpec> = {
@@ -91,7 +92,7 @@ export const keysImport: Command = {
     } else {
       if (values["devnet-account"] === undefined) throw new UsageError("--devnet-account is required with --devnet: which funded account (1-based)");
       const j = int(values, "devnet-account", 1);
-      const { readDevnet } = await import("@baton/devnet");
+      const { readDevnet } = await loadDevnet("keys import --devnet");
       const dir = resolve(devnet!);
       const existing = await readDevnet(dir).catch((e: Error) => {
         throw new UsageError(`--devnet ${dir}: ${e.message}`);

@@ -11,6 +11,7 @@ import { devnetPreset, MECHANISM_NAMES, type MechanismName } from "@baton/core";
 import { bool, int, oneOf, optStr, str, UsageError, type CommandSpec, type FlagValues } from "../args.js";
 import { chainFlag, chainInt } from "../chainFlags.js";
 import type { Command } from "../command.js";
+import { loadDevnet, type DevnetModule } from "../devnetTools.js";
 
 const TEN_MINUTES_MS = 600_000;
 
@@ -105,7 +106,7 @@ export function simOptionsFromFlags(values: FlagValues): SimFlags {
 
 const jsonReplacer = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : typeof v === "number" && !Number.isFinite(v) ? String(v) : v);
 
-type SimModule = typeof import("@baton/devnet")["sim"];
+type SimModule = DevnetModule["sim"];
 
 /** The adversarial scenarios on the chosen mechanisms, with the lab's seed, slot length, epoch length and load. */
 function runAttacks(sim: SimModule, f: SimFlags, io: Parameters<Command["run"]>[1]) {
@@ -122,7 +123,7 @@ export const simCommand: Command = {
   spec,
   async run(values, io) {
     const f = simOptionsFromFlags(values);
-    const { sim } = await import("@baton/devnet");
+    const { sim } = await loadDevnet("sim");
     let profiles;
     try {
       profiles = f.profiles === undefined ? undefined : sim.parseProfileMix(f.profiles, f.sequencers);

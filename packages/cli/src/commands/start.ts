@@ -5,6 +5,7 @@
  * prints sync progress (height, rate, ETA) on stderr.
  */
 import { createServer } from "node:net";
+import { KeyFileFormat, loadKey, type KeyFile } from "@baton/client";
 import { bytesEqual, toHex, type BlsKeypair, type Genesis } from "@baton/core";
 import type { NodeOptions } from "@baton/node";
 import { UsageError, type CommandSpec, type FlagValues } from "../args.js";
@@ -24,7 +25,7 @@ import {
 import { loadConfigFile } from "../configFile.js";
 import { readGenesisFile } from "../genesisFile.js";
 import { acquireKeyLock, type KeyLock } from "../keyLock.js";
-import { isInDevnetDir, keyFileTooOpen, KeyFileFormat, loadKey, type KeyFile } from "../keys.js";
+import { isInDevnetDir, keyFileTooOpen } from "../keys.js";
 import { passwordSource, readPassword } from "../password.js";
 import { onStopSignal } from "../signals.js";
 

@@ -3,8 +3,8 @@
  * sync progress, this node's next slots, and every sequencer with its stake, status, record
  * and place in the current committee (GET /status, /sequencers, /schedule).
  */
+import { apiRequest, getSequencers, getStatus, type NodeStatus, type SequencerInfo } from "@baton/client";
 import { url, type CommandSpec } from "../args.js";
-import { apiRequest, getSequencers, getStatus, type NodeStatus, type SequencerInfo } from "../api.js";
 import type { Command } from "../command.js";
 import { formatSyncLine } from "./start.js";
 

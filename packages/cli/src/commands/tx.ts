@@ -1,10 +1,9 @@
 /** `baton tx send|stake|unstake|rejoin`: build, sign and POST one tx to a node's API. */
 import { resolve } from "node:path";
+import { apiRequest, getAccount, getSequencers, getStatus, loadKeyFile, nextNonceOf, postTxs, type KeyFile } from "@baton/client";
 import { bytesEqual, fromHex, toHex, type Tx } from "@baton/core";
 import { amount, bool, int, optInt, optStr, str, url, UsageError, type CommandSpec, type FlagSpec, type FlagValues } from "../args.js";
-import { apiRequest, getAccount, getSequencers, getStatus, nextNonceOf, postTxs } from "../api.js";
 import type { Command, Io } from "../command.js";
-import { loadKeyFile, type KeyFile } from "../keys.js";
 import { PASSWORD_ENV, PASSWORD_FILE_ENV, passwordSource, readPassword } from "../password.js";
 import { rejoinTx, stakeTx, txHashHex, txToHex, unstakeTx, userTx, type TxParams } from "../txs.js";
 

@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { keysFromSeeds, loadKeyFile } from "@baton/client";
 import { bytesEqual, genesisToJson, parseGenesis } from "@baton/core";
 import { parseFlags, UsageError } from "../../src/args.js";
 import type { Io } from "../../src/command.js";
 import { buildGenesis, genesisCommand, genesisParamsFromFlags } from "../../src/commands/genesis.js";
 import { parseGenesisText } from "../../src/genesisFile.js";
-import { keysFromSeeds, loadKeyFile } from "../../src/keys.js";
 import { main } from "../../src/main.js";
 
 const NOW = 1_700_000_000_000;

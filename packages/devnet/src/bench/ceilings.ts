@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ed25519FromSeed, ed25519Sign, ed25519Verify, sha256, signTx, TxKind, uint64Bytes, verifyTxSignature } from "@baton/core";
-import { POLYFILL_URL, REPO_ROOT, tsxLoaderUrl } from "../bridge.js";
-import { BatonDb } from "./nodeBridge.js";
+import { BatonDb } from "@baton/node";
+import { POLYFILL_URL, REPO_ROOT, tsxLoaderUrl } from "../programs.js";
 import { perSecond } from "./stats.js";
 
 /** Runs `fn` over `items` round-robin for about `ms` milliseconds; ops per second on this thread. */

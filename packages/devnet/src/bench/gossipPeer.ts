@@ -15,8 +15,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
+import { GossipType, Network } from "@baton/node";
 import { sleep } from "../sleep.js";
-import { GossipType, Network } from "./nodeBridge.js";
 
 interface PeerArgs {
   role: "sub" | "pub";

@@ -3,8 +3,8 @@
  * ports) it is plain fetch; for nodes in network namespaces it goes through a helper process
  * inside the observer host (netnsProxy.ts), so the root namespace never sends to a test host.
  */
+import { ApiError } from "@baton/client";
 import type { LoadApi } from "../load.js";
-import { ApiError } from "../bridge.js";
 
 export interface HttpAnswer {
   status: number;

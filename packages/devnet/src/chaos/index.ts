@@ -1,6 +1,7 @@
 export { runChaos, createBackend, defaultChaosOptions, formatTable } from "./runner.js";
 export type { ChaosOptions } from "./runner.js";
 export { BackendName, BACKEND_NAMES } from "./backend.js";
+export { NETNS_SCRIPT } from "./backends/netns.js";
 export type { ChaosBackend, ClusterSettings, ClusterInfo, NodeExit } from "./backend.js";
 export { FaultKind, FAULT_KINDS, makeFaultPlan, describeFault, parseFaultKinds, SeededRandom, PlanError, outageFits, minDurationForOutage } from "./plan.js";
 export { outageLength, outageRulesOf, devnetOutageRules, describeOutageLength, OUTAGE_FLOOR_MS } from "./outageLength.js";

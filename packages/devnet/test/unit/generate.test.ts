@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { privateKeyFromProtobuf } from "@libp2p/crypto/keys";
 import { peerIdFromPrivateKey } from "@libp2p/peer-id";
 import { bytesEqual, genesisToJson, parseGenesis, toHex } from "@baton/core";
-import { loadKeyFile } from "../../src/bridge.js";
+import { loadKeyFile } from "@baton/client";
 import { defaultDevnetParams, generateDevnet, readDevnet, writeDevnet, type DevnetParams } from "../../src/generate.js";
 import { dialAddr, nodeLayout } from "../../src/layout.js";
 

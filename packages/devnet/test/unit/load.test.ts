@@ -1,7 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { decodeTx, ed25519FromSeed, fromHex, toHex, txHash, verifyTxSignature, type Tx } from "@baton/core";
-import { ApiError, ApiUnreachableError } from "../../src/bridge.js";
+import { ApiError, ApiUnreachableError } from "@baton/client";
 import { LoadGenerator, type LoadApi, type LoadOptions } from "../../src/load.js";
 
 const CHAIN_ID = 31337;

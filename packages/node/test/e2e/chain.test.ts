@@ -24,7 +24,7 @@ import {
   type State,
   type Tx,
 } from "@baton/core";
-import { makeTestChain } from "../../../core/test/unit/helpers.js";
+import { makeTestChain } from "@baton/core/testing";
 import { Chain, ChainEvent, validateGossipBatch, type EquivocationEventData } from "../../src/chain/index.js";
 import { BatonDb } from "../../src/db/index.js";
 import { Mempool } from "../../src/mempool/index.js";

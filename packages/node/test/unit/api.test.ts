@@ -2,7 +2,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { encodeTx, makeUserTx, toHex, txHash } from "@baton/core";
-import { edKey } from "../../../core/test/unit/helpers.js";
+import { edKey } from "@baton/core/testing";
 import { ApiError } from "../../src/api/server.js";
 import { parseTxsBody, txToJson } from "../../src/api/txJson.js";
 

@@ -3,7 +3,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { pino } from "pino";
 import { makeUserTx, toHex, txHash } from "@baton/core";
-import { edKey } from "../../../core/test/unit/helpers.js";
+import { edKey } from "@baton/core/testing";
 import { Mempool } from "../../src/mempool/index.js";
 import { GossipAction, GossipValidationError } from "../../src/network/errors.js";
 import { decodeTxGossip, encodeTxGossip, TxService } from "../../src/txs/index.js";

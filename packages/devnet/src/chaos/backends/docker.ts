@@ -11,7 +11,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseGenesis, toHex } from "@baton/core";
-import { REPO_ROOT } from "../../bridge.js";
+import { REPO_ROOT } from "../../programs.js";
 import { sleep } from "../../sleep.js";
 import { deriveLoadAccounts } from "../../generate.js";
 import { BackendName, ExitLog, type ChaosBackend, type ClusterInfo, type ClusterSettings } from "../backend.js";

@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { CLI_BIN, REPO_ROOT, tsxLoaderUrl } from "../../bridge.js";
+import { REPO_ROOT, tsxLoaderUrl } from "../../programs.js";
 import { defaultDevnetParams, generateDevnet, writeDevnet } from "../../generate.js";
 import { GENESIS_FILE, nodeLayout } from "../../layout.js";
 import { NodeProcess } from "../../process.js";
@@ -166,7 +166,6 @@ export class NetnsBackend implements ChaosBackend {
       stdio: ["pipe", "pipe", "inherit"],
     });
     this.http.inner = new ProxyHttp(proxy);
-    void CLI_BIN;
     return { genesis: gen.genesis, loadAccounts: gen.loadAccounts, apiUrls: layouts.map((l) => l.apiUrl), logs: layouts.map((l) => l.logFile) };
   }
 

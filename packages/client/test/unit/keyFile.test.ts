@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { bytesEqual, toHex } from "@baton/core";
-import { UsageError } from "../../src/args.js";
-import { generateKeys, keyFileFromJson, keyFileToJson, keysFromSeeds, loadKeyFile, saveKeyFile } from "../../src/keys.js";
+import { KeyFileError, KeyFileErrorCode } from "../../src/errors.js";
+import { generateKeys, keyFileFromJson, keyFileToJson, keysFromSeeds, loadKeyFile, saveKeyFile } from "../../src/keyFile.js";
 
 const seeded = () => keysFromSeeds(new Uint8Array(32).fill(1), new Uint8Array(32).fill(2));
 
@@ -44,7 +44,7 @@ const bad: [string, (j: ReturnType<typeof good>) => unknown, RegExp][] = [
 ];
 for (const [name, mutate, re] of bad) {
   json(`rejects: ${name}`, () => {
-    assert.throws(() => keyFileFromJson(mutate(good()), "k.json"), (e: Error) => e instanceof UsageError && /^key file k\.json: /.test(e.message) && re.test(e.message));
+    assert.throws(() => keyFileFromJson(mutate(good()), "k.json"), (e: Error) => e instanceof KeyFileError && e.code === KeyFileErrorCode.INVALID_FIELD && /^key file k\.json: /.test(e.message) && re.test(e.message));
   });
 }
 json.run();
@@ -76,7 +76,8 @@ disk("refuses to overwrite", async () => {
     await saveKeyFile(file, generateKeys());
     assert.unreachable();
   } catch (e) {
-    assert.instance(e, UsageError);
+    assert.instance(e, KeyFileError);
+    assert.is((e as KeyFileError).code, KeyFileErrorCode.EXISTS);
     assert.match((e as Error).message, /already exists: refusing to overwrite/);
   }
   assert.is(await readFile(file, "utf8"), before);
@@ -89,6 +90,7 @@ disk("a file that is not JSON names the file", async () => {
     await loadKeyFile(file);
     assert.unreachable();
   } catch (e) {
+    assert.is((e as KeyFileError).code, KeyFileErrorCode.NOT_JSON);
     assert.is((e as Error).message, `key file ${file}: not valid JSON`);
   }
 });

@@ -30,7 +30,7 @@
 import { createCipheriv, createDecipheriv, createHash, pbkdf2, randomBytes, randomUUID, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 import { bytesEqual, ed25519FromSeed, getBlsBackend } from "@baton/core";
-import { UsageError } from "./args.js";
+import { KeystoreError, KeystoreErrorCode } from "./errors.js";
 
 export const KEYSTORE_FORMAT = "baton-keystore";
 export const KEYSTORE_VERSION = 4;
@@ -82,25 +82,6 @@ export const defaultKdfParams = {
   scrypt: { n: 1 << 18, r: 8, p: 1 },
   pbkdf2: { c: 1 << 18 },
 };
-
-export enum KeystoreErrorCode {
-  WRONG_PASSWORD = "WRONG_PASSWORD",
-  TAMPERED = "TAMPERED",
-  MALFORMED = "MALFORMED",
-  NO_PASSWORD = "NO_PASSWORD",
-  WEAK_PASSWORD = "WEAK_PASSWORD",
-}
-
-/** A keystore that cannot be opened; a user's mistake (exit code 2) with a code for tests. */
-export class KeystoreError extends UsageError {
-  constructor(
-    readonly code: KeystoreErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = "KeystoreError";
-  }
-}
 
 export const MIN_PASSWORD_LENGTH = 8;
 
