@@ -10,6 +10,9 @@ import type { ClusterShape, FaultWindow } from "./invariants.js";
 import { pickRecord, type BlockRef, type Observer, type SequencerRecord } from "./observer.js";
 import { sleep } from "../sleep.js";
 
+/** Reads of a node's records tried before giving up on one that the head does not move through. */
+const STABLE_READ_ATTEMPTS = 20;
+
 /** Longest wait, after the restart, for >2/3 of the weight to be up and in sync. */
 export const OUTAGE_READY_LIMIT_MS = 60_000;
 
@@ -23,12 +26,15 @@ export async function sequencerSnapshot(http: ChaosHttp, apiUrls: string[], time
   const reads = await Promise.all(
     apiUrls.map(async (url, k): Promise<SequencerSnapshot | null> => {
       try {
-        const s1 = await getJson<Status>(http, `${url}/status`, timeoutMs);
-        const seqs = await getJson<SequencerRecord[]>(http, `${url}/sequencers`, timeoutMs);
-        const s2 = await getJson<Status>(http, `${url}/status`, timeoutMs);
-        if (!s1 || !s2 || !seqs) throw new Error("404");
-        if (s1.head.root !== s2.head.root) throw new Error("head moved during the read");
-        return { node: k + 1, t: Date.now(), head: s1.head, sequencers: seqs.map(pickRecord) };
+        // under load the head moves every slot: try again until one read falls inside a slot
+        for (let attempt = 1; ; attempt++) {
+          const s1 = await getJson<Status>(http, `${url}/status`, timeoutMs);
+          const seqs = await getJson<SequencerRecord[]>(http, `${url}/sequencers`, timeoutMs);
+          const s2 = await getJson<Status>(http, `${url}/status`, timeoutMs);
+          if (!s1 || !s2 || !seqs) throw new Error("404");
+          if (s1.head.root === s2.head.root) return { node: k + 1, t: Date.now(), head: s1.head, sequencers: seqs.map(pickRecord) };
+          if (attempt >= STABLE_READ_ATTEMPTS) throw new Error(`head moved during each of ${attempt} reads`);
+        }
       } catch (e) {
         errors.push(`n${k + 1}: ${(e as Error).message}`);
         return null;
