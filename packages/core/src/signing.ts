@@ -5,7 +5,7 @@
 import { blsSign, blsVerify, type BlsKeypair } from "./crypto/bls.js";
 import { ed25519Sign, ed25519Verify, type Ed25519Keypair } from "./crypto/ed25519.js";
 import { sha256, uint64Bytes } from "./crypto/hash.js";
-import { DomainType } from "./types/enums.js";
+import { DomainType, type TxKind } from "./types/enums.js";
 import * as ssz from "./types/ssz.js";
 
 const domainCache = new Map<string, Uint8Array>();
@@ -30,6 +30,15 @@ export function txSigningRoot(chainId: number, body: ssz.TxBody): Uint8Array {
 }
 export function signTx(chainId: number, body: ssz.TxBody, key: Ed25519Keypair): ssz.Tx {
   return { body, signature: ed25519Sign(key, txSigningRoot(chainId, body)) };
+}
+/** What every tx builder takes besides the kind's own fields. */
+export interface TxFields {
+  nonce: number;
+  fee: bigint;
+}
+/** A signed tx of `kind` from `key` (the builders: transition/makeTx.ts, and each mechanism's for its kinds). */
+export function makeTx(chainId: number, key: Ed25519Keypair, fields: TxFields & { kind: TxKind; payload: Uint8Array }): ssz.Tx {
+  return signTx(chainId, { sender: key.publicKey, nonce: fields.nonce, fee: fields.fee, kind: fields.kind, payload: fields.payload }, key);
 }
 export function verifyTxSignature(chainId: number, tx: ssz.Tx): boolean {
   return ed25519Verify(tx.body.sender, txSigningRoot(chainId, tx.body), tx.signature);

@@ -9,46 +9,18 @@ import {
   type MechanismName,
   type MechanismParams,
 } from "../mechanism/params.js";
+import type { ChainParams } from "./chainParams.js";
 import { intField, parseAmount } from "./fields.js";
-import { parseGovernance, type GovernanceConfig } from "./governance.js";
+import { parseGovernance } from "./governance.js";
 import { CHAIN_AMOUNT_MINS, CHAIN_RANGES, type ChainIntField } from "./ranges.js";
 
 export { MECHANISM_NAMES, parseAmount, type MechanismName };
+export { computeEpoch, epochStartSlot, slotAtTime, slotStartTime, type ChainParams } from "./chainParams.js";
 
-export interface ChainConfig {
-  chainId: number;
-  /** unix ms of slot 0 */
-  genesisTime: number;
-  slotMs: number;
-  slotsPerEpoch: number;
-  /** members drawn per epoch; 0 = every eligible sequencer */
-  committeeSize: number;
-  /** consecutive misses that eject a sequencer */
-  missesToEject: number;
-  /** the miss window: a sequencer is also ejected when more than maxWindowMisses of the last missWindow slots it led were missed (1..64) */
-  missWindow: number;
-  maxWindowMisses: number;
-  /** after genesis and after a whole-network outage, misses do not eject until this many epoch starts have passed (nodes are still starting) */
-  restartGraceEpochs: number;
-  /** equivocation evidence is accepted for headers of the current epoch and the evidenceEpochs before it */
-  evidenceEpochs: number;
-  /** withdrawn stake (unstake, undelegate) is paid this many epochs later, slashable until then; >= evidenceEpochs + 2 */
-  unbondingEpochs: number;
-  /** stake leaked per epoch while ejected, in basis points, times the epochs since ejection */
-  leakRateBps: number;
-  /** below this stake a sequencer is exited */
-  minStake: bigint;
-  /** share of stake an equivocating sequencer loses, basis points */
-  slashFractionBps: number;
-  minFee: bigint;
-  maxBatchTxs: number;
-  maxPayloadBytes: number;
-  /** how far (ms) a batch may be ahead of the local clock and still be accepted */
-  clockDisparityMs: number;
+export interface ChainConfig extends ChainParams {
   mechanism: MechanismName;
-  /** the mechanism's own parameters (mechanism/params.ts), defaults filled in */
+  /** the mechanism's own parameters (its `defaultParams`/`parseParams`), defaults filled in */
   mechanismParams: MechanismParams;
-  governance: GovernanceConfig;
 }
 
 /** A preset: everything but genesisTime; mechanism params default per mechanism. */
@@ -131,10 +103,3 @@ export function validateChainConfig(c: ChainConfig | (ChainConfigPreset & ChainC
 export function createChainConfig(partial: ChainConfigInput, preset: ChainConfigPreset = devnetPreset): ChainConfig {
   return validateChainConfig({ ...preset, ...partial });
 }
-
-export const computeEpoch = (c: Pick<ChainConfig, "slotsPerEpoch">, slot: number): number => Math.floor(slot / c.slotsPerEpoch);
-export const epochStartSlot = (c: Pick<ChainConfig, "slotsPerEpoch">, epoch: number): number => epoch * c.slotsPerEpoch;
-/** The slot at unix ms `now`: slot = floor((now - genesisTime) / slotMs), 0 before genesis. */
-export const slotAtTime = (c: Pick<ChainConfig, "genesisTime" | "slotMs">, now: number): number =>
-  now < c.genesisTime ? 0 : Math.floor((now - c.genesisTime) / c.slotMs);
-export const slotStartTime = (c: Pick<ChainConfig, "genesisTime" | "slotMs">, slot: number): number => c.genesisTime + slot * c.slotMs;

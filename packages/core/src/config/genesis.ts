@@ -10,21 +10,19 @@ import * as ssz from "../types/ssz.js";
 import { headerRoot, stateRoot, txRoot } from "../types/encoding.js";
 import { computeEpochCommittee } from "../schedule/committee.js";
 import { mechanismParamsToJson } from "../mechanism/params.js";
-import { effectiveStake, minStakeOf } from "../mechanism/stake.js";
+import { effectiveStake, minStakeName, minStakeOf } from "../mechanism/stake.js";
+import type { SequencerExtras } from "../state/sequencer.js";
 import { newSequencer } from "../transition/sequencer.js";
 import { devnetPreset, epochStartSlot, parseAmount, validateChainConfig, type ChainConfig, type MechanismName } from "./chainConfig.js";
 import { hexField, isObject } from "./fields.js";
 import { governanceToJson } from "./governance.js";
-import { parseSequencerExtras, sequencerExtrasToJson } from "./genesisExtras.js";
+import { COMMON_SEQUENCER_FIELDS, MECHANISM_SEQUENCER_FIELDS, parseSequencerExtras, sequencerExtrasToJson } from "./genesisExtras.js";
 
-export interface GenesisSequencer {
+/** A genesis sequencer; its mechanism's fields (SequencerExtras: pos tokenStakes, dpos commissionBps) are optional. */
+export interface GenesisSequencer extends SequencerExtras {
   pubkey: Uint8Array; // BLS, 48 bytes
   account: Uint8Array; // ed25519, 32 bytes
   stake: bigint;
-  /** pos: stake in the non-native tokens, in mechanismParams.tokens order from token 1 */
-  tokenStakes?: bigint[];
-  /** dpos: commission, basis points */
-  commissionBps?: number;
 }
 export interface GenesisAccount {
   pubkey: Uint8Array;
@@ -57,6 +55,7 @@ const CONFIG_KEYS = [
   "clockDisparityMs",
   "mechanism",
 ] as const;
+const SEQUENCER_FIELDS: readonly string[] = [...COMMON_SEQUENCER_FIELDS, ...MECHANISM_SEQUENCER_FIELDS];
 const TOP_KEYS = new Set<string>([...CONFIG_KEYS, "mechanismParams", "governance", "sequencers", "accounts"]);
 
 /** Parses and validates a genesis object (already JSON.parsed). */
@@ -99,7 +98,7 @@ export function parseGenesis(json: unknown): Genesis {
     const f = `sequencers[${i}]`;
     if (!isObject(s)) throw new ConfigError(f, "an object {pubkey, account, stake}", s);
     for (const k of Object.keys(s)) {
-      if (!["pubkey", "account", "stake", "stakes", "commissionBps"].includes(k)) throw new ConfigError(`${f}.${k}`, "no such sequencer field", s[k]);
+      if (!SEQUENCER_FIELDS.includes(k)) throw new ConfigError(`${f}.${k}`, "no such sequencer field", s[k]);
     }
     const pubkey = hexField(s.pubkey, `${f}.pubkey`, 48);
     const id = toHex(pubkey);
@@ -109,7 +108,7 @@ export function parseGenesis(json: unknown): Genesis {
     const extras = parseSequencerExtras(s, f, config);
     const min = minStakeOf(config);
     if (effectiveStake({ stake, tokenStakes: extras.tokenStakes ?? [] }, config) < min) {
-      throw new ConfigError(`${f}.stake`, config.mechanism === "poa" ? `at least the bond (${min})` : `at least minStake (${min})`, s.stake);
+      throw new ConfigError(`${f}.stake`, `at least ${minStakeName(config)} (${min})`, s.stake);
     }
     return { pubkey, account: hexField(s.account, `${f}.account`, 32), stake, ...extras };
   });
@@ -130,7 +129,7 @@ export function parseGenesis(json: unknown): Genesis {
 }
 
 /**
- * Amounts are u64 in the state (transition/amounts.ts): the native supply (balances and
+ * Amounts are u64 in the state (state/amounts.ts): the native supply (balances and
  * stakes), each sequencer's weight (pos token weights multiply stake) and each token's total
  * must fit, so that no later sum can wrap.
  */

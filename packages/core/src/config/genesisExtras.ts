@@ -1,44 +1,41 @@
 /**
- * Per-sequencer genesis fields that belong to a mechanism:
- *   "stakes": {"<token>": amount, ...}   pos only: stake in the non-native tokens of mechanismParams.tokens
- *   "commissionBps": n                   dpos only: the sequencer's commission (default: defaultCommissionBps)
+ * Per-sequencer genesis fields that belong to a mechanism (its `genesisFields`), e.g.
+ *   "stakes": {"<token>": amount, ...}   pos: stake in the non-native tokens of mechanismParams.tokens
+ *   "commissionBps": n                   dpos: the sequencer's commission (default: defaultCommissionBps)
+ * A field of another registered mechanism is refused, naming whose it is.
  */
 import { ConfigError } from "../errors.js";
-import { paramsOf } from "../mechanism/params.js";
+import { MECHANISMS, mechanismOf } from "../mechanism/registry.js";
+import type { SequencerExtras } from "../state/sequencer.js";
 import type { ChainConfig } from "./chainConfig.js";
-import { intField, isObject, parseAmount } from "./fields.js";
 
-export interface SequencerExtras {
-  tokenStakes?: bigint[];
-  commissionBps?: number;
-}
+export type { SequencerExtras };
+
+/** The genesis fields of a sequencer besides those of the registered mechanisms. */
+export const COMMON_SEQUENCER_FIELDS = ["pubkey", "account", "stake"] as const;
+
+/** Every per-sequencer genesis field a registered mechanism defines. */
+export const MECHANISM_SEQUENCER_FIELDS: readonly string[] = MECHANISMS.flatMap((m) => (m.genesisFields ?? []).map((g) => g.key));
 
 export function parseSequencerExtras(s: Record<string, unknown>, f: string, config: ChainConfig): SequencerExtras {
+  const own = mechanismOf(config).genesisFields ?? [];
   const out: SequencerExtras = {};
-  if (s.stakes !== undefined) {
-    if (config.mechanism !== "pos") throw new ConfigError(`${f}.stakes`, "absent: stake tokens are a pos feature", s.stakes);
-    const tokens = paramsOf(config, "pos").tokens;
-    const names = tokens.slice(1).map((t) => t.name);
-    if (!isObject(s.stakes)) throw new ConfigError(`${f}.stakes`, `an object {token: amount} over ${names.join(", ") || "(no extra tokens)"}`, s.stakes);
-    const given = s.stakes;
-    for (const k of Object.keys(given)) {
-      if (!names.includes(k)) throw new ConfigError(`${f}.stakes.${k}`, `a token of mechanismParams.tokens other than the native ${tokens[0].name}`, given[k]);
+  for (const m of MECHANISMS) {
+    for (const g of m.genesisFields ?? []) {
+      if (s[g.key] === undefined) continue;
+      const mine = own.find((o) => o.key === g.key);
+      if (mine === undefined) throw new ConfigError(`${f}.${g.key}`, `absent: ${g.absentReason}`, s[g.key]);
+      Object.assign(out, mine.parse(s[g.key], `${f}.${g.key}`, config));
     }
-    out.tokenStakes = names.map((n) => (given[n] === undefined ? 0n : parseAmount(given[n], `${f}.stakes.${n}`)));
-  }
-  if (s.commissionBps !== undefined) {
-    if (config.mechanism !== "dpos") throw new ConfigError(`${f}.commissionBps`, "absent: commission is a dpos feature", s.commissionBps);
-    out.commissionBps = intField(s.commissionBps, `${f}.commissionBps`, 0, paramsOf(config, "dpos").maxCommissionBps);
   }
   return out;
 }
 
 export function sequencerExtrasToJson(s: SequencerExtras, config: ChainConfig): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (config.mechanism === "pos" && s.tokenStakes?.some((a) => a > 0n)) {
-    const tokens = paramsOf(config, "pos").tokens;
-    out.stakes = Object.fromEntries(s.tokenStakes.map((a, t) => [tokens[t + 1].name, a.toString()]));
+  for (const g of mechanismOf(config).genesisFields ?? []) {
+    const v = g.toJson(s, config);
+    if (v !== undefined) out[g.key] = v;
   }
-  if (config.mechanism === "dpos" && s.commissionBps !== undefined) out.commissionBps = s.commissionBps;
   return out;
 }

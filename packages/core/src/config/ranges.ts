@@ -9,7 +9,7 @@
  * rule.
  */
 import { MAX_PAYLOAD_BYTES, MAX_TXS_PER_BATCH } from "../types/ssz.js";
-import type { ChainConfig } from "./chainConfig.js";
+import type { ChainParams } from "./chainParams.js";
 
 /** Basis points in one whole: 10_000 bps = 100 %. */
 export const BPS = 10_000n;
@@ -23,8 +23,8 @@ export interface IntRange {
   readonly max: number;
 }
 
-/** The integer-valued fields of ChainConfig. */
-export type ChainIntField = { [K in keyof ChainConfig]: ChainConfig[K] extends number ? K : never }[keyof ChainConfig];
+/** The integer-valued fields of ChainConfig (all in ChainParams: the mechanism's own are in mechanismParams). */
+export type ChainIntField = { [K in keyof ChainParams]: ChainParams[K] extends number ? K : never }[keyof ChainParams];
 
 /** The accepted range of every integer chain parameter. */
 export const CHAIN_RANGES = {

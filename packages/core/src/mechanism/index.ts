@@ -1,31 +1,34 @@
-import type { MechanismName } from "./params.js";
-import { auctionMechanism } from "./auction.js";
-import { dposMechanism } from "./dpos.js";
-import { performanceMechanism } from "./performance.js";
-import { poaMechanism } from "./poa.js";
-import { posMechanism } from "./pos.js";
-import type { Mechanism } from "./types.js";
-
+/**
+ * Selection mechanisms (docs/mechanisms.md): each one `Mechanism` object (types.ts) in its own
+ * file or folder, listed once in registry.ts. Below: the generic code that asks the registry,
+ * and each mechanism's public helpers (tx builders, the numbers tools show).
+ */
 export * from "./types.js";
+export { MECHANISMS, MECHANISM_NAMES, getMechanism, mechanismOf, type AnyMechanism } from "./registry.js";
 export * from "./params.js";
 export { effectiveStake, committedStake, minStakeOf, holdsStake } from "./stake.js";
 export { isCandidate } from "./eligible.js";
 export { keepFactorPpm, emaStep, PPM } from "./ema.js";
-export { auctionBond, auctionWinners } from "./auction.js";
-export { electSeats } from "./dpos.js";
-export { requiredBond, effectiveScore, nextScore } from "./performance.js";
-export { posMechanism, poaMechanism, auctionMechanism, dposMechanism, performanceMechanism };
-
-const MECHANISMS: Record<MechanismName, Mechanism> = {
-  pos: posMechanism,
-  poa: poaMechanism,
-  auction: auctionMechanism,
-  dpos: dposMechanism,
-  performance: performanceMechanism,
-};
-
-export function getMechanism(name: MechanismName): Mechanism {
-  const m = MECHANISMS[name];
-  if (!m) throw new Error(`unknown mechanism ${name}`);
-  return m;
-}
+export { posMechanism, NATIVE_TOKEN, type PosParams, type StakeToken } from "./pos.js";
+export { poaMechanism, makeAdmitTx, type PoaParams } from "./poa.js";
+export {
+  auctionMechanism,
+  auctionBond,
+  auctionWinners,
+  auctionPhase,
+  bidCommitment,
+  makeBidTx,
+  makeRevealTx,
+  type AuctionParams,
+  type PriceRule,
+} from "./auction/index.js";
+export {
+  dposMechanism,
+  electSeats,
+  findDelegation,
+  makeCommissionTx,
+  makeDelegateTx,
+  makeUndelegateTx,
+  type DposParams,
+} from "./dpos/index.js";
+export { performanceMechanism, requiredBond, effectiveScore, nextScore, type PerformanceParams } from "./performance.js";

@@ -10,55 +10,97 @@
  * capped there while on probation (probationEpochs). The bond it must hold, baseBond +
  * bondPerTx × txVolume, grows with the recent tx volume (an EMA of user txs per epoch).
  */
-import type { ChainConfig } from "../config/chainConfig.js";
-import type { StateDraft } from "../transition/draft.js";
 import type { Sequencer, State } from "../types/ssz.js";
-import { isCandidate } from "./eligible.js";
+import { isCandidate, nativeCommittedStake } from "./eligible.js";
 import { emaStep, keepFactorPpm, PPM } from "./ema.js";
-import { paramsOf } from "./params.js";
-import { committedStake } from "./stake.js";
-import type { Mechanism } from "./types.js";
+import { paramsFor, type Mechanism, type MechanismConfig, type ParamReader } from "./types.js";
+
+/** performance: weight = stake × score; the bond grows with recent tx volume. */
+export interface PerformanceParams {
+  /** epochs (in which the sequencer led slots) for the score EMA to move halfway to its new level */
+  halfLifeEpochs: number;
+  /** a missed slot weighs as much as this many produced ones in an epoch's sample */
+  missWeight: number;
+  /** score of a newly admitted sequencer, and its cap while on probation */
+  initialScorePpm: number;
+  /** the score never falls below this, so a bad spell is not exile */
+  floorScorePpm: number;
+  probationEpochs: number;
+  baseBond: bigint;
+  /** bond added per user tx of recent volume (EMA of txs per epoch) */
+  bondPerTx: bigint;
+  volumeHalfLifeEpochs: number;
+}
+
+const defaultPerformanceParams = (): PerformanceParams => ({
+  halfLifeEpochs: 8,
+  missWeight: 4,
+  initialScorePpm: 500_000,
+  floorScorePpm: 50_000,
+  probationEpochs: 16,
+  baseBond: 1_000n,
+  bondPerTx: 1n,
+  volumeHalfLifeEpochs: 4,
+});
+
+function parsePerformanceParams(read: ParamReader): PerformanceParams {
+  const floorScorePpm = read.int("floorScorePpm", 0, PPM);
+  return {
+    halfLifeEpochs: read.int("halfLifeEpochs", 1, 1 << 16),
+    missWeight: read.int("missWeight", 1, 1_000),
+    initialScorePpm: read.int("initialScorePpm", floorScorePpm, PPM),
+    floorScorePpm,
+    probationEpochs: read.int("probationEpochs", 0, 1 << 16),
+    baseBond: read.amount("baseBond", 1n),
+    bondPerTx: read.amount("bondPerTx"),
+    volumeHalfLifeEpochs: read.int("volumeHalfLifeEpochs", 1, 1 << 16),
+  };
+}
+
+/** The params of a performance chain (throws if the chain runs another mechanism). */
+export const performanceParams = (config: MechanismConfig): PerformanceParams => paramsFor<PerformanceParams>("performance", config);
 
 /** The bond every performance sequencer must hold now (at least minStake). */
-export function requiredBond(state: State, config: ChainConfig): bigint {
-  const p = paramsOf(config, "performance");
+export function requiredBond(state: State, config: MechanismConfig): bigint {
+  const p = performanceParams(config);
   const bond = p.baseBond + p.bondPerTx * BigInt(state.txVolume);
   return bond > config.minStake ? bond : config.minStake;
 }
 
 /** The score that counts for `epoch`: capped at the initial score while on probation. */
-export function effectiveScore(s: Sequencer, config: ChainConfig, epoch: number): number {
-  const p = paramsOf(config, "performance");
+export function effectiveScore(s: Sequencer, config: MechanismConfig, epoch: number): number {
+  const p = performanceParams(config);
   return epoch < s.probationUntil ? Math.min(s.score, p.initialScorePpm) : s.score;
 }
 
 /** The score after one epoch with `produced` and `missed` slots (unchanged if it had none). */
-export function nextScore(score: number, produced: number, missed: number, config: ChainConfig): number {
-  const p = paramsOf(config, "performance");
+export function nextScore(score: number, produced: number, missed: number, config: MechanismConfig): number {
+  const p = performanceParams(config);
   if (produced + missed === 0) return score;
   const sample = BigInt(Math.floor((produced * PPM) / (produced + p.missWeight * missed)));
   const next = Number(emaStep(BigInt(score), sample, keepFactorPpm(p.halfLifeEpochs)));
   return Math.max(next, p.floorScorePpm);
 }
 
-export const performanceMechanism: Mechanism = {
+export const performanceMechanism: Mechanism<"performance", PerformanceParams> = {
   name: "performance",
-  txKinds: [],
+  defaultParams: defaultPerformanceParams,
+  parseParams: parsePerformanceParams,
   weights(state, config, epoch) {
     const bond = requiredBond(state, config);
     const out = [];
     for (let i = 0; i < state.sequencers.length; i++) {
       const s = state.sequencers[i];
       if (!isCandidate(s)) continue;
-      const stake = committedStake(s, config);
+      const stake = nativeCommittedStake(s);
       if (stake < bond) continue;
       const weight = (stake * BigInt(effectiveScore(s, config, epoch))) / BigInt(PPM);
       if (weight > 0n) out.push({ index: i, weight });
     }
     return out;
   },
-  processEpoch(draft: StateDraft, config: ChainConfig) {
-    const p = paramsOf(config, "performance");
+  processEpoch(draft, config) {
+    const p = config.mechanismParams;
     const sequencers = draft.state.sequencers;
     for (let i = 0; i < sequencers.length; i++) {
       const s = sequencers[i];
@@ -68,4 +110,10 @@ export const performanceMechanism: Mechanism = {
     const volume = emaStep(BigInt(draft.state.txVolume), BigInt(draft.state.epochTxs), keepFactorPpm(p.volumeHalfLifeEpochs));
     draft.state.txVolume = Number(volume);
   },
+  /** admitted after genesis: on probation, at the initial score */
+  sequencerFields(config, a) {
+    const p = config.mechanismParams;
+    return a.epoch === null ? {} : { score: p.initialScorePpm, probationUntil: a.epoch + p.probationEpochs };
+  },
+  txs: [],
 };

@@ -1,33 +1,37 @@
 /**
- * Stake as the mechanisms count it. `pos` may take several stake tokens: a sequencer's
- * effective stake is Σ amount_t × weightBps_t / 10,000 (token 0 is `stake`, the native token;
- * the others are in `tokenStakes`). Every other mechanism counts the native stake only.
- * The committed stake adds what a sequencer withdrew with restake=true and owes back.
+ * Stake as the chain's mechanism counts it (its `effectiveStake`, `minStake`,
+ * `extraStakeTokens`; pos weighs several stake tokens, poa's minimum is its bond). The
+ * committed stake adds what a sequencer withdrew with restake=true and owes back.
  */
 import type { ChainConfig } from "../config/chainConfig.js";
 import type { Sequencer } from "../types/ssz.js";
-import { paramsOf } from "./params.js";
+import { mechanismOf } from "./registry.js";
+import type { StakeFields } from "./types.js";
 
 const BPS = 10_000n;
 
-/** The minimum stake of the chain: under poa, the authorities' bond (0 = none); else minStake. */
+/** The minimum stake of the chain: its mechanism's (poa: the authorities' bond, 0 = none), else minStake. */
 export function minStakeOf(config: ChainConfig): bigint {
-  return config.mechanism === "poa" ? paramsOf(config, "poa").bond : config.minStake;
+  return mechanismOf(config).minStake?.(config) ?? config.minStake;
 }
 
-type StakeFields = Pick<Sequencer, "stake" | "tokenStakes">;
+/** What minStakeOf is called in errors ("minStake", "the bond"). */
+export function minStakeName(config: ChainConfig): string {
+  return mechanismOf(config).minStakeName ?? "minStake";
+}
 
 export function effectiveStake(seq: StakeFields, config: ChainConfig): bigint {
-  if (config.mechanism !== "pos") return seq.stake;
-  const tokens = paramsOf(config, "pos").tokens;
-  let total = seq.stake * BigInt(tokens[0].weightBps);
-  for (let t = 1; t < tokens.length; t++) total += (seq.tokenStakes[t - 1] ?? 0n) * BigInt(tokens[t].weightBps);
-  return total / BPS;
+  return mechanismOf(config).effectiveStake?.(seq, config) ?? seq.stake;
 }
 
 /** Effective stake plus the withdrawal owed back (it keeps its place in committee draws). */
 export function committedStake(seq: StakeFields & Pick<Sequencer, "restakeOwed">, config: ChainConfig): bigint {
   return effectiveStake(seq, config) + seq.restakeOwed;
+}
+
+/** Number of non-native stake tokens: their slots in Sequencer.tokenStakes. */
+export function extraTokenCount(config: ChainConfig): number {
+  return mechanismOf(config).extraStakeTokens?.(config) ?? 0;
 }
 
 /** Each non-native token stake reduced by the same fraction (bps × times / 10,000, capped at all of it). */

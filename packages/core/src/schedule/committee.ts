@@ -4,7 +4,9 @@
  */
 import type { ChainConfig } from "../config/chainConfig.js";
 import { sha256, uint64Bytes } from "../crypto/hash.js";
-import { getMechanism, holdsStake, type WeightedSequencer } from "../mechanism/index.js";
+import { mechanismOf } from "../mechanism/registry.js";
+import { holdsStake } from "../mechanism/stake.js";
+import type { WeightedSequencer } from "../mechanism/types.js";
 import { SequencerStatus } from "../types/enums.js";
 import { MAX_AMOUNT, type EpochCommittee, type State } from "../types/ssz.js";
 import { ScheduleError, ScheduleErrorCode } from "./errors.js";
@@ -112,7 +114,7 @@ export function selectCommittee(
  */
 export function computeEpochCommittee(state: State, config: ChainConfig, epoch: number): EpochCommittee {
   const seed = computeCommitteeSeed(state.randaoMix, epoch);
-  const mechanism = getMechanism(config.mechanism);
+  const mechanism = mechanismOf(config);
   let weights = mechanism.weights(state, config, epoch).filter((w) => w.weight > 0n);
   let fallbacks: WeightedSequencer[] = [];
   if (weights.length > 0) {

@@ -34,7 +34,7 @@ const SCHEDULE_CACHE_SIZE = 8;
 const scheduleCache = new Map<string, EpochSchedule>();
 /**
  * First-level cache by object identity, which skips digesting the members. States share
- * committee objects and replace them, never write into them (transition/draft.ts): a
+ * committee objects and replace them, never write into them (state/draft.ts): a
  * committee mutated in place after its schedule was computed would get a stale schedule.
  */
 const byCommittee = new WeakMap<

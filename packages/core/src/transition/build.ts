@@ -10,10 +10,10 @@ import { BatchError, BatchErrorCode, TxError } from "../errors.js";
 import { signBatchHeader, signRandao } from "../signing.js";
 import type { BatchHeader, SignedBatch, State, Tx } from "../types/ssz.js";
 import { checkLeader, finishBatch } from "./batch.js";
-import { StateDraft } from "./draft.js";
-import { txRootFromHashes } from "./merkle.js";
+import { StateDraft } from "../state/draft.js";
+import { txRootFromHashes } from "../state/merkle.js";
 import { processSlotsInto } from "./slots.js";
-import { computeStateRoot } from "./stateRoot.js";
+import { computeStateRoot } from "../state/stateRoot.js";
 import { txHashHexOf, txHashOf } from "./txRoots.js";
 import { applyTxInto } from "./txs.js";
 

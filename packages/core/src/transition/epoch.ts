@@ -19,12 +19,13 @@
  */
 import type { ChainConfig } from "../config/chainConfig.js";
 import { effectiveStake, minStakeOf, reduceTokenStakes } from "../mechanism/stake.js";
+import type { EpochMode } from "../mechanism/types.js";
 import { computeEpochCommittee } from "../schedule/index.js";
+import { creditAccount, creditTokens } from "../state/credit.js";
+import type { StateDraft } from "../state/draft.js";
 import { SequencerStatus } from "../types/enums.js";
-import type { StateDraft } from "./draft.js";
 import { processMechanismEpoch } from "./mechanismEpoch.js";
 import { processRestakeDeadlines } from "./penalties.js";
-import { creditAccount, creditTokens } from "./credit.js";
 
 const BPS = 10_000n;
 
@@ -40,8 +41,8 @@ export function computeLeak(stake: bigint, leakRateBps: number, epochsEjected: n
   return loss > stake ? stake : loss;
 }
 
-/** "outage": a transition inside a whole-network outage (no penalties; see above). */
-export type EpochMode = "normal" | "outage";
+/** "outage": a transition inside a whole-network outage (no penalties; see above). The type is the mechanisms' too. */
+export type { EpochMode };
 
 /** Advances the draft through every epoch transition up to and including `toEpoch`, one at a time. */
 export function processEpochs(draft: StateDraft, config: ChainConfig, toEpoch: number, mode: EpochMode = "normal"): void {

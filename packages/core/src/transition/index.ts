@@ -6,10 +6,10 @@
  *   processSlots(state, toSlot, config)      empty slots: misses, ejections, epoch transitions
  *   validateTx / applyTx                     one tx (mempool checks, tools)
  *   buildBatch(parent, config, args)         the producer's side: a signed batch that applyBatch accepts
- *   make*Tx                                  signed tx builders
- *   computeStateRoot(state)                  = stateRoot(state), with the account tree cached
- *   make{Evict,Admit,Bid,Reveal,Delegate,Undelegate,Commission}Tx   the mechanisms' txs
- *   applyUnsignedBatch / processSlotsUnsigned                        the simulator's entry points
+ *   make*Tx                                  signed builders of the common txs (user, stake, unstake,
+ *                                            rejoin, slash, evict); each mechanism's own are in mechanism/
+ *   computeStateRoot(state)                  = stateRoot(state), with the account tree cached (state/)
+ *   applyUnsignedBatch / processSlotsUnsigned the simulator's entry points
  */
 export { applyBatch, type ApplyBatchOptions } from "./batch.js";
 export { buildBatch, type BuildBatchArgs, type BuiltBatch } from "./build.js";
@@ -17,21 +17,10 @@ export { computeLeak } from "./epoch.js";
 export { processSlots, isOutageGap, windowMisses } from "./slots.js";
 export { applyTx, validateTx, type ValidateTxOptions } from "./txs.js";
 export { makeRejoinTx, makeSlashTx, makeStakeTx, makeTx, makeUnstakeTx, makeUserTx, type TxFields } from "./makeTx.js";
-export { computeStateRoot } from "./stateRoot.js";
-export { txRootFromHashes } from "./merkle.js";
-export { findAccountIndex, findSequencerIndex } from "./accounts.js";
-export {
-  makeAdmitTx,
-  makeBidTx,
-  makeCommissionTx,
-  makeDelegateTx,
-  makeEvictTx,
-  makeRevealTx,
-  makeUndelegateTx,
-  type GovernanceSigners,
-} from "./makeMechanismTx.js";
-export { auctionPhase, bidCommitment } from "./auctionTxs.js";
-export { findDelegation } from "./delegationTxs.js";
-export { governanceSigningRoot, signGovernanceAction, type GovernanceAction } from "./governance.js";
+export { makeEvictTx } from "./governance.js";
+export { computeStateRoot } from "../state/stateRoot.js";
+export { txRootFromHashes } from "../state/merkle.js";
+export { findAccountIndex, findSequencerIndex } from "../state/accounts.js";
+export { governanceSigningRoot, signGovernanceAction, type GovernanceAction, type GovernanceSigners } from "../state/governance.js";
 export { newSequencer, SCORE_ONE_PPM } from "./sequencer.js";
 export { applyUnsignedBatch, processSlotsUnsigned, type UnsignedBatch, type UnsignedBatchResult } from "./simulate.js";

@@ -1,22 +1,11 @@
 /** Builders of signed txs (CLI, load generators, tests). */
 import type { BlsKeypair } from "../crypto/bls.js";
 import type { Ed25519Keypair } from "../crypto/ed25519.js";
-import { signProofOfPossession, signTx } from "../signing.js";
+import { makeTx, signProofOfPossession, type TxFields } from "../signing.js";
 import { TxKind } from "../types/enums.js";
 import { RejoinPayload, SlashPayload, StakePayload, UnstakePayload, type SignedBatchHeader, type Tx } from "../types/ssz.js";
 
-export interface TxFields {
-  nonce: number;
-  fee: bigint;
-}
-
-export function makeTx(
-  chainId: number,
-  key: Ed25519Keypair,
-  fields: TxFields & { kind: TxKind; payload: Uint8Array },
-): Tx {
-  return signTx(chainId, { sender: key.publicKey, nonce: fields.nonce, fee: fields.fee, kind: fields.kind, payload: fields.payload }, key);
-}
+export { makeTx, type TxFields };
 
 export function makeUserTx(chainId: number, key: Ed25519Keypair, fields: TxFields & { payload: Uint8Array }): Tx {
   return makeTx(chainId, key, { ...fields, kind: TxKind.user });

@@ -4,12 +4,12 @@
  * counters restart: lastProduced/lastMisses catch up with produced/misses, epochTxs = 0.
  */
 import type { ChainConfig } from "../config/chainConfig.js";
-import { getMechanism } from "../mechanism/index.js";
-import type { StateDraft } from "./draft.js";
-import type { EpochMode } from "./epoch.js";
+import { mechanismOf } from "../mechanism/registry.js";
+import type { EpochMode } from "../mechanism/types.js";
+import type { StateDraft } from "../state/draft.js";
 
 export function processMechanismEpoch(draft: StateDraft, config: ChainConfig, epoch: number, mode: EpochMode): void {
-  getMechanism(config.mechanism).processEpoch?.(draft, config, epoch, mode);
+  mechanismOf(config).processEpoch?.(draft, config, epoch, mode);
   const sequencers = draft.state.sequencers;
   for (let i = 0; i < sequencers.length; i++) {
     const s = sequencers[i];

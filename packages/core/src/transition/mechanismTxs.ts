@@ -1,46 +1,28 @@
 /**
- * The mechanisms' system txs, behind the common ones of systemTxs.ts: governance (evict for
- * every mechanism; admit under poa), auction (bid, reveal), dpos (delegate, undelegate,
- * commission). A kind the chain's mechanism does not use is NOT_ALLOWED. Each check returns
- * a deferred effect: it writes nothing until applied.
+ * The system txs behind the common ones of systemTxs.ts: evict (governance, every mechanism;
+ * governance.ts) and the kinds of the chain's mechanism (its `txs`). A kind another registered
+ * mechanism takes is NOT_ALLOWED here; a kind nobody takes is BAD_KIND. Each check returns a
+ * deferred effect: it writes nothing until applied.
  */
 import type { ChainConfig } from "../config/chainConfig.js";
 import { TxError, TxErrorCode } from "../errors.js";
-import { getMechanism } from "../mechanism/index.js";
+import { MECHANISMS, mechanismOf } from "../mechanism/registry.js";
+import type { TxApply } from "../mechanism/types.js";
 import { TX_KIND_NAMES, TxKind } from "../types/enums.js";
 import type { Account, State, Tx } from "../types/ssz.js";
-import { checkBid, checkReveal } from "./auctionTxs.js";
-import { checkCommission, checkDelegate, checkUndelegate } from "./delegationTxs.js";
-import type { StateDraft } from "./draft.js";
-import { checkAdmit, checkEvict } from "./governance.js";
+import { checkEvict } from "./governance.js";
 
 /** What a checked mechanism tx will do to the draft (the sender's account is `senderIndex`). */
 export interface DeferredEffect {
   kind: "deferred";
-  apply(draft: StateDraft, senderIndex: number): void;
+  apply: TxApply;
 }
-
-type Checker = (state: State, tx: Tx, sender: Account, config: ChainConfig) => DeferredEffect["apply"];
-
-const CHECKERS: Partial<Record<TxKind, Checker>> = {
-  [TxKind.evict]: checkEvict,
-  [TxKind.admit]: checkAdmit,
-  [TxKind.bid]: checkBid,
-  [TxKind.reveal]: checkReveal,
-  [TxKind.delegate]: checkDelegate,
-  [TxKind.undelegate]: checkUndelegate,
-  [TxKind.commission]: checkCommission,
-};
-
-/** Kinds every mechanism takes (besides stake, unstake, rejoin, slash). */
-const COMMON_KINDS: readonly TxKind[] = [TxKind.evict];
 
 export function checkMechanismTx(state: State, tx: Tx, sender: Account, config: ChainConfig): DeferredEffect {
   const kind = tx.body.kind as TxKind;
-  const checker = CHECKERS[kind];
-  if (checker === undefined) throw new TxError(TxErrorCode.BAD_KIND, `kind ${kind}`);
-  if (!COMMON_KINDS.includes(kind) && !getMechanism(config.mechanism).txKinds.includes(kind)) {
-    throw new TxError(TxErrorCode.NOT_ALLOWED, `${TX_KIND_NAMES[kind]} txs are not part of the ${config.mechanism} mechanism`);
-  }
-  return { kind: "deferred", apply: checker(state, tx, sender, config) };
+  if (kind === TxKind.evict) return { kind: "deferred", apply: checkEvict(state, tx, config) };
+  const own = mechanismOf(config).txs.find((t) => t.kind === kind);
+  if (own !== undefined) return { kind: "deferred", apply: own.check(state, tx, sender, config) };
+  if (!MECHANISMS.some((m) => m.txs.some((t) => t.kind === kind))) throw new TxError(TxErrorCode.BAD_KIND, `kind ${kind}`);
+  throw new TxError(TxErrorCode.NOT_ALLOWED, `${TX_KIND_NAMES[kind]} txs are not part of the ${config.mechanism} mechanism`);
 }

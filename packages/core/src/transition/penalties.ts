@@ -6,8 +6,8 @@
 import type { ChainConfig } from "../config/chainConfig.js";
 import { effectiveStake, minStakeOf, reduceTokenStakes } from "../mechanism/stake.js";
 import { SequencerStatus } from "../types/enums.js";
-import type { StateDraft } from "./draft.js";
-import { writableDelegation, writableUnbonding } from "./lists.js";
+import type { StateDraft } from "../state/draft.js";
+import { writableDelegation, writableUnbonding } from "../state/lists.js";
 
 const BPS = 10_000n;
 

@@ -9,9 +9,9 @@ import type { ChainConfig } from "../config/chainConfig.js";
 import { TxError } from "../errors.js";
 import type { State, Tx } from "../types/ssz.js";
 import { checkLeader, finishBatch } from "./batch.js";
-import { StateDraft } from "./draft.js";
+import { StateDraft } from "../state/draft.js";
 import { processSlotsInto } from "./slots.js";
-import { forgetAccountsLineage } from "./stateRoot.js";
+import { forgetAccountsLineage } from "../state/stateRoot.js";
 import { applyTxInto } from "./txs.js";
 
 export interface UnsignedBatch {

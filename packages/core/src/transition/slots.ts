@@ -8,7 +8,7 @@ import { getEffectiveLeader } from "../schedule/index.js";
 import { ScheduleError, ScheduleErrorCode } from "../schedule/errors.js";
 import { SequencerStatus } from "../types/enums.js";
 import type { State } from "../types/ssz.js";
-import { StateDraft } from "./draft.js";
+import { StateDraft } from "../state/draft.js";
 import { processEpochs, type EpochMode } from "./epoch.js";
 
 /**

@@ -1,10 +1,11 @@
 /**
- * System txs: stake, unstake, rejoin, slash here; the mechanisms' kinds (evict, admit, bid,
- * reveal, delegate, undelegate, commission) in mechanismTxs.ts. The payload is the SSZ
- * encoding of the kind's payload type; anything else is BAD_PAYLOAD. A rule broken by a
- * well-formed payload is NOT_ALLOWED. Checks (checkSystemTx) write nothing; applySystemTx
- * carries out the effect. "minStake" below is the chain's minimum (minStakeOf: under poa the
- * bond) compared with the effective stake (mechanism/stake.ts).
+ * System txs: stake, unstake, rejoin, slash here; evict and the mechanisms' own kinds (poa:
+ * admit; auction: bid, reveal; dpos: delegate, undelegate, commission) in mechanismTxs.ts.
+ * The payload is the SSZ encoding of the kind's payload type; anything else is BAD_PAYLOAD. A
+ * rule broken by a well-formed payload is NOT_ALLOWED. Checks (checkSystemTx) write nothing;
+ * applySystemTx carries out the effect. "minStake" below is the chain's minimum (minStakeOf:
+ * under poa the bond) compared with the effective stake (mechanism/stake.ts). A mechanism
+ * adds its own rules through its hooks: checkStakeFromNewKey (poa), checkUnstake (auction).
  *
  * - stake {pubkey, amount, proofOfPossession}: for a new key the proof must verify. An existing sequencer's
  *   key: only its account may add stake, not once slashed; an exited sequencer whose stake
@@ -36,12 +37,17 @@
  *   withdrawals and delegations (burned) — and is exited, for good.
  */
 import type { ChainConfig } from "../config/chainConfig.js";
-import { computeEpoch } from "../config/chainConfig.js";
+import { computeEpoch } from "../config/chainParams.js";
 import { bytesEqual } from "../crypto/hex.js";
-import { committedStake, effectiveStake, minStakeOf } from "../mechanism/stake.js";
-import { auctionBond } from "../mechanism/auction.js";
-import { BatonError, TxError, TxErrorCode } from "../errors.js";
+import { mechanismOf } from "../mechanism/registry.js";
+import { committedStake, effectiveStake, extraTokenCount, minStakeOf } from "../mechanism/stake.js";
+import { TxError, TxErrorCode } from "../errors.js";
 import { verifyBatchHeaderSignature, verifyProofOfPossession } from "../signing.js";
+import { findSequencerIndex } from "../state/accounts.js";
+import { requireAmount } from "../state/amounts.js";
+import type { StateDraft } from "../state/draft.js";
+import { ownUnbonding } from "../state/lists.js";
+import { badPayload, decodePayload, notAllowed, sequencerOf } from "../state/txChecks.js";
 import {
   decodeRejoinPayload,
   decodeSlashPayload,
@@ -51,13 +57,9 @@ import {
 } from "../types/encoding.js";
 import { SequencerStatus, TxKind } from "../types/enums.js";
 import { MAX_SEQUENCERS, type Account, type Sequencer, type State, type Tx } from "../types/ssz.js";
-import { findSequencerIndex } from "./accounts.js";
-import type { StateDraft } from "./draft.js";
 import { checkMechanismTx, type DeferredEffect } from "./mechanismTxs.js";
 import { burnShare } from "./penalties.js";
-import { requireAmount } from "./amounts.js";
-import { ownUnbonding } from "./lists.js";
-import { extraTokenCount, newSequencer } from "./sequencer.js";
+import { newSequencer } from "./sequencer.js";
 
 export type SystemTxEffect =
   | { kind: TxKind.stake; index: number; pubkey: Uint8Array; amount: bigint } // index -1: new sequencer
@@ -66,43 +68,24 @@ export type SystemTxEffect =
   | { kind: TxKind.slash; index: number }
   | DeferredEffect;
 
-const notAllowed = (detail: string) => new TxError(TxErrorCode.NOT_ALLOWED, detail);
-const badPayload = (detail: string) => new TxError(TxErrorCode.BAD_PAYLOAD, detail);
-
-function decode<T>(fn: (b: Uint8Array) => T, bytes: Uint8Array): T {
-  try {
-    return fn(bytes);
-  } catch (e) {
-    throw badPayload(e instanceof BatonError ? e.message : "malformed");
-  }
-}
-
-/** The sequencer at `index`, controlled by `sender`. */
-function ownSequencer(state: State, index: number, sender: Account): Sequencer {
-  const seq = state.sequencers[index];
-  if (seq === undefined) throw notAllowed(`no sequencer ${index}`);
-  if (!bytesEqual(seq.account, sender.pubkey)) throw notAllowed(`sequencer ${index} is controlled by another account`);
-  return seq;
-}
-
 /** Checks a system tx whose common checks (sender, nonce, fee, signature) passed. */
 export function checkSystemTx(state: State, tx: Tx, sender: Account, config: ChainConfig): SystemTxEffect {
   const { kind, payload, fee } = tx.body;
   switch (kind) {
     case TxKind.stake: {
-      const p = decode(decodeStakePayload, payload);
+      const p = decodePayload(decodeStakePayload, payload);
       if (p.amount === 0n) throw notAllowed("stake amount 0");
       if (sender.balance < fee + p.amount) {
         throw new TxError(TxErrorCode.INSUFFICIENT_BALANCE, `balance ${sender.balance} < fee ${fee} + amount ${p.amount}`);
       }
       const index = findSequencerIndex(state.sequencers, p.pubkey);
       if (index >= 0) {
-        const seq = ownSequencer(state, index, sender);
+        const seq = sequencerOf(state, index, sender);
         if (seq.slashed) throw notAllowed(`sequencer ${index} was slashed`);
         if (seq.evicted) throw notAllowed(`sequencer ${index} was evicted by governance`);
         requireAmount(committedStake({ ...seq, stake: seq.stake + p.amount }, config) + seq.delegated, `the weight of sequencer ${index}`);
       } else {
-        if (config.mechanism === "poa") throw notAllowed("under poa only governance admits a new authority (admit tx)");
+        mechanismOf(config).checkStakeFromNewKey?.(config);
         const weight = requireAmount(effectiveStake({ stake: p.amount, tokenStakes: [] }, config), "the weight of the new sequencer");
         if (weight < minStakeOf(config)) throw notAllowed(`stake ${p.amount} weighs ${weight} < minStake ${minStakeOf(config)}`);
         if (state.sequencers.length >= MAX_SEQUENCERS) throw notAllowed("sequencer set full");
@@ -114,8 +97,8 @@ export function checkSystemTx(state: State, tx: Tx, sender: Account, config: Cha
       return { kind, index, pubkey: p.pubkey, amount: p.amount };
     }
     case TxKind.unstake: {
-      const p = decode(decodeUnstakePayload, payload);
-      const seq = ownSequencer(state, p.sequencerIndex, sender);
+      const p = decodePayload(decodeUnstakePayload, payload);
+      const seq = sequencerOf(state, p.sequencerIndex, sender);
       if (seq.slashed) throw notAllowed(`sequencer ${p.sequencerIndex} was slashed`);
       if (seq.status === SequencerStatus.ejected) throw notAllowed(`sequencer ${p.sequencerIndex} is ejected: rejoin, or wait for the leak to exit it`);
       const tokens = 1 + extraTokenCount(config);
@@ -124,22 +107,20 @@ export function checkSystemTx(state: State, tx: Tx, sender: Account, config: Cha
       if (p.amount === 0n || p.amount > held) throw notAllowed(`unstake ${p.amount} of a stake of ${held}${p.token > 0 ? ` in token ${p.token}` : ""}`);
       const after = withoutStake(seq, p.token, p.amount);
       const epoch = computeEpoch(config, state.slot + 1);
-      if (config.mechanism === "auction" && seq.bondLockedUntil > epoch && after.stake < auctionBond(config)) {
-        throw notAllowed(`the bond of sequencer ${p.sequencerIndex} is locked until epoch ${seq.bondLockedUntil} (dispute period)`);
-      }
+      mechanismOf(config).checkUnstake?.(seq, p.sequencerIndex, after, config, epoch);
       if (p.restake) checkRestake(state, seq, p.sequencerIndex, p.token, after, config, epoch);
       return { kind, index: p.sequencerIndex, amount: p.amount, restake: p.restake, token: p.token };
     }
     case TxKind.rejoin: {
-      const p = decode(decodeRejoinPayload, payload);
-      const seq = ownSequencer(state, p.sequencerIndex, sender);
+      const p = decodePayload(decodeRejoinPayload, payload);
+      const seq = sequencerOf(state, p.sequencerIndex, sender);
       if (seq.status !== SequencerStatus.ejected) throw notAllowed(`sequencer ${p.sequencerIndex} is not ejected`);
       const stake = effectiveStake(seq, config);
       if (stake < minStakeOf(config)) throw notAllowed(`stake ${stake} < minStake ${minStakeOf(config)}`);
       return { kind, index: p.sequencerIndex };
     }
     case TxKind.slash: {
-      const { header1: a, header2: b } = decode(decodeSlashPayload, payload);
+      const { header1: a, header2: b } = decodePayload(decodeSlashPayload, payload);
       if (a.header.chainId !== config.chainId || b.header.chainId !== config.chainId) throw badPayload("header of another chain");
       if (a.header.slot !== b.header.slot) throw badPayload("headers of different slots");
       if (a.header.proposerIndex !== b.header.proposerIndex) throw badPayload("headers of different proposers");

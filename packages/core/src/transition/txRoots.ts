@@ -7,7 +7,7 @@
  * sha256(bodyRoot ‖ signatureRoot) and the signing root is sha256(bodyRoot ‖ domain).
  *
  * Cached by object identity (WeakMap, freed with the tx). Txs are values: a tx object must not
- * be changed after it was hashed (the same rule as states, see draft.ts).
+ * be changed after it was hashed (the same rule as states, see state/draft.ts).
  */
 import { digest64 } from "@chainsafe/persistent-merkle-tree";
 import { ed25519Verify } from "../crypto/ed25519.js";

@@ -19,8 +19,8 @@ import { TxError, TxErrorCode } from "../errors.js";
 import { verifyTxSignature } from "../signing.js";
 import { TxKind } from "../types/enums.js";
 import type { State, Tx } from "../types/ssz.js";
-import { findAccountIndex } from "./accounts.js";
-import { StateDraft } from "./draft.js";
+import { findAccountIndex } from "../state/accounts.js";
+import { StateDraft } from "../state/draft.js";
 import { applySystemTx, checkSystemTx, type SystemTxEffect } from "./systemTxs.js";
 
 export interface ValidateTxOptions {

@@ -5,7 +5,7 @@ export enum TxKind {
   unstake = 2,
   rejoin = 3,
   slash = 4,
-  // mechanisms (mechanism/, transition/governance.ts, auctionTxs.ts, delegationTxs.ts)
+  // evict (every mechanism: transition/governance.ts); the others belong to one mechanism each, whose `txs` list them (mechanism/)
   evict = 5,
   admit = 6,
   bid = 7,

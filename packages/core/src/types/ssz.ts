@@ -29,7 +29,7 @@ export const MAX_GOVERNANCE_KEYS = 16;
 export const MAX_BIDS = 1 << 16;
 export const MAX_DELEGATIONS = 1 << 20;
 export const MAX_UNBONDING = 1 << 20;
-/** The largest value of an Amount (u64): every sum the transition writes is checked against it (transition/amounts.ts). */
+/** The largest value of an Amount (u64): every sum the transition writes is checked against it (state/amounts.ts). */
 export const MAX_AMOUNT = (1n << 64n) - 1n;
 
 export const Uint8 = new UintNumberType(1);

@@ -8,9 +8,9 @@ import * as assert from "uvu/assert";
 import { epochStartSlot } from "../../src/config/chainConfig.js";
 import { sha256, uint64Bytes } from "../../src/crypto/hash.js";
 import { TxErrorCode } from "../../src/errors.js";
-import { getMechanism } from "../../src/mechanism/index.js";
+import { getMechanism, makeBidTx, makeRevealTx } from "../../src/mechanism/index.js";
 import { getEffectiveLeader, getScheduleForEpoch } from "../../src/schedule/index.js";
-import { applyTx, makeBidTx, makeRevealTx, makeUnstakeTx, processSlots } from "../../src/transition/index.js";
+import { applyTx, makeUnstakeTx, processSlots } from "../../src/transition/index.js";
 import type { State, Tx } from "../../src/types/ssz.js";
 import { BALANCE, balanceOf, expectTxError, mechChain, nonceOf, runTo, step, weightsOf, type MechChain } from "./mechanismHelpers.js";
 

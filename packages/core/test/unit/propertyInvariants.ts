@@ -16,7 +16,7 @@ import {
 } from "@chainsafe/ssz";
 import type { Genesis } from "../../src/config/genesis.js";
 import { bytesEqual } from "../../src/crypto/hex.js";
-import { computeStateRoot } from "../../src/transition/stateRoot.js";
+import { computeStateRoot } from "../../src/state/stateRoot.js";
 import { decodeState } from "../../src/types/encoding.js";
 import { BidStatus } from "../../src/types/enums.js";
 import { ChainState, type Sequencer, type State } from "../../src/types/ssz.js";

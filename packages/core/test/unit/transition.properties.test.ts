@@ -27,15 +27,8 @@ import * as assert from "uvu/assert";
 import * as fc from "fast-check";
 import type { MechanismName } from "../../src/mechanism/params.js";
 import { KNOWN_EXAMPLES } from "./propertyExamples.js";
-import {
-  MECHANISM_NAMES,
-  runScenario,
-  scenarioArb,
-  type PropertyName,
-  type RunOptions,
-  type Scenario,
-  type TxKindName,
-} from "./propertyScenario.js";
+import { runScenario, type PropertyName, type RunOptions } from "./propertyRun.js";
+import { MECHANISM_NAMES, scenarioArb, type Scenario, type TxKindName } from "./propertyScenario.js";
 
 const test = suite("transition: properties (fast-check)");
 

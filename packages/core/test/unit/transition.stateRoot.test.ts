@@ -2,7 +2,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { toHex } from "../../src/crypto/hex.js";
 import { decodeState, encodeState, stateRoot } from "../../src/types/encoding.js";
-import { computeStateRoot, sequencersRoot } from "../../src/transition/stateRoot.js";
+import { computeStateRoot, sequencersRoot } from "../../src/state/stateRoot.js";
 import { ChainState } from "../../src/types/ssz.js";
 import { makeTestChain, produce, userTxs } from "./helpers.js";
 

@@ -1,23 +1,17 @@
 /**
- * dpos: weight = own committed stake + stake delegated to it (delegate / undelegate txs).
- * A sequencer needs minStake of its own; the top mechanismParams.seats by weight are elected
- * (0 = all; ties to the lower index). Each produced batch mints rewardPerBatch; at the epoch
- * transition a sequencer's rewards are split: its commission first, the rest pro rata between
- * its own stake and the delegations that earned through the epoch (not those made during it,
- * still `pending`; a delegation withdrawn mid-epoch earns nothing for that epoch).
- * Undelegated stake is paid back unbondingEpochs (genesis) later and is slashed with the
- * sequencer until then. Minting stops at the largest amount: state.supply never exceeds 2^64 - 1.
+ * dpos elections and the epoch's rewards (index.ts). Each produced batch mints rewardPerBatch;
+ * at the epoch transition a sequencer's rewards are split: its commission first, the rest pro
+ * rata between its own stake and the delegations that earned through the epoch (not those made
+ * during it, still `pending`; a delegation withdrawn mid-epoch earns nothing for that epoch).
+ * Undelegated stake is paid back unbondingEpochs (genesis) later. Minting stops at the largest
+ * amount: state.supply never exceeds 2^64 - 1.
  */
-import type { ChainConfig } from "../config/chainConfig.js";
-import { creditAccount } from "../transition/credit.js";
-import type { StateDraft } from "../transition/draft.js";
-import { retainDelegations, writableDelegation } from "../transition/lists.js";
-import { TxKind } from "../types/enums.js";
-import { MAX_AMOUNT } from "../types/ssz.js";
-import type { Delegation } from "../types/ssz.js";
-import { stakedCandidates } from "./eligible.js";
-import { paramsOf } from "./params.js";
-import type { Mechanism, WeightedSequencer } from "./types.js";
+import { creditAccount } from "../../state/credit.js";
+import type { StateDraft } from "../../state/draft.js";
+import { retainDelegations, writableDelegation } from "../../state/lists.js";
+import { MAX_AMOUNT, type Delegation } from "../../types/ssz.js";
+import type { MechanismConfig, WeightedSequencer } from "../types.js";
+import type { DposParams } from "./params.js";
 
 const BPS = 10_000n;
 
@@ -40,8 +34,8 @@ export function delegationsBySequencer(delegations: readonly Delegation[]): Map<
 }
 
 /** Mints and splits the rewards of the batches produced since the last transition. */
-export function payRewards(draft: StateDraft, config: ChainConfig): void {
-  const p = paramsOf(config, "dpos");
+export function payRewards(draft: StateDraft, config: MechanismConfig<DposParams>): void {
+  const p = config.mechanismParams;
   if (p.rewardPerBatch === 0n) return;
   let bySequencer: Map<number, number[]> | null = null;
   const sequencers = draft.state.sequencers;
@@ -95,19 +89,3 @@ export function settleDelegations(draft: StateDraft, epoch: number): void {
   }
   if (emptied) retainDelegations(draft, (d) => d.amount > 0n || d.pending > 0n || d.unbonding > 0n);
 }
-
-export const dposMechanism: Mechanism = {
-  name: "dpos",
-  txKinds: [TxKind.delegate, TxKind.undelegate, TxKind.commission],
-  weights(state, config) {
-    const weights = stakedCandidates(state.sequencers, config, config.minStake).map((c) => ({
-      index: c.index,
-      weight: c.stake + state.sequencers[c.index].delegated,
-    }));
-    return electSeats(weights, paramsOf(config, "dpos").seats);
-  },
-  processEpoch(draft, config, epoch) {
-    payRewards(draft, config);
-    settleDelegations(draft, epoch);
-  },
-};

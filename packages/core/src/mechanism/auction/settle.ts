@@ -5,7 +5,7 @@
  *   in a transition inside a whole-network outage, when nobody could reveal: refunded in full;
  * - a revealed bid whose sequencer can no longer lead (exited, bond gone): refunded;
  * - the others, highest first (ties: the earlier commitment), the top k win a seat each (an
- *   equal share of the slots: auction.ts). The price rule: `first`, each winner pays its own
+ *   equal share of the slots: index.ts). The price rule: `first`, each winner pays its own
  *   bid; `second`, every winner pays the same uniform price, the highest losing bid (the
  *   (k+1)-th) or the reserve price if there is none (k = 1: a Vickrey auction, like Arbitrum's
  *   express lane; k > 1: the uniform-price auction of k identical seats, in which bidding one's
@@ -16,20 +16,18 @@
  * - losers are refunded in full.
  * Winning bids stay in the state until their epoch is over (committee weights); the rest go.
  */
-import type { ChainConfig } from "../config/chainConfig.js";
-import { creditAccount } from "../transition/credit.js";
-import type { StateDraft } from "../transition/draft.js";
-import type { EpochMode } from "../transition/epoch.js";
-import { retainBids, writableBid } from "../transition/lists.js";
-import { BidStatus } from "../types/enums.js";
-import { auctionBond } from "./auction.js";
-import { isCandidate } from "./eligible.js";
-import { paramsOf } from "./params.js";
+import { creditAccount } from "../../state/credit.js";
+import type { StateDraft } from "../../state/draft.js";
+import { retainBids, writableBid } from "../../state/lists.js";
+import { BidStatus } from "../../types/enums.js";
+import { isCandidate } from "../eligible.js";
+import type { EpochMode, MechanismConfig } from "../types.js";
+import { auctionBond, type AuctionParams } from "./params.js";
 
 const BPS = 10_000n;
 
-export function settleAuction(draft: StateDraft, config: ChainConfig, target: number, mode: EpochMode = "normal"): void {
-  const p = paramsOf(config, "auction");
+export function settleAuction(draft: StateDraft, config: MechanismConfig<AuctionParams>, target: number, mode: EpochMode = "normal"): void {
+  const p = config.mechanismParams;
   const bond = auctionBond(config);
   const state = draft.state;
   const refund = (k: number, amount: bigint) => creditAccount(draft, state.sequencers[state.bids[k].sequencerIndex].account, amount);
