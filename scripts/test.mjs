@@ -53,6 +53,14 @@ if (!filter || "typecheck".includes(filter)) {
   else failed++;
 }
 
+if (!filter || "lint".includes(filter)) {
+  // biome.json: unused imports and variables, unreachable code, == and friends (no formatter pass yet)
+  console.log("== lint (biome)");
+  const lint = await run(process.execPath, [join(root, "node_modules/@biomejs/biome/bin/biome"), "lint", "--error-on-warnings"]);
+  if (lint.code === 0) passed++;
+  else failed++;
+}
+
 for (const g of groups) {
   console.log(`== ${g.name} (${g.dir})`);
   const r = await run(process.execPath, ["--import", "tsx", "--import", polyfill, uvu, g.dir, "\\.test\\.ts$"], {

@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { generateKeys, KDF_NAMES, KeyFileFormat, loadKey, saveKeystore, type KdfName, type KeyFile } from "@baton/client";
 import { toHex } from "@baton/core";
-import { bool, int, oneOf, optStr, str, UsageError, type CommandSpec, type FlagSpec, type FlagValues } from "../args.js";
+import { bool, int, oneOf, optStr, str, UsageError, type FlagSpec, type FlagValues } from "../args.js";
 import type { Command, Io } from "../command.js";
 import { listKeyFiles } from "../keys.js";
 import { loadDevnet } from "../devnetTools.js";

@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { apiRequest, getAccount, getSequencers, getStatus, loadKeyFile, nextNonceOf, postTxs, type KeyFile } from "@baton/client";
 import { bytesEqual, fromHex, toHex, type Tx } from "@baton/core";
-import { amount, bool, int, optInt, optStr, str, url, UsageError, type CommandSpec, type FlagSpec, type FlagValues } from "../args.js";
+import { amount, bool, int, optInt, optStr, str, url, UsageError, type FlagSpec, type FlagValues } from "../args.js";
 import type { Command, Io } from "../command.js";
 import { PASSWORD_ENV, PASSWORD_FILE_ENV, passwordSource, readPassword } from "../password.js";
 import { rejoinTx, stakeTx, txHashHex, txToHex, unstakeTx, userTx, type TxParams } from "../txs.js";

@@ -6,7 +6,7 @@
  * (chain / fork choice) picks the parent state by parentRoot and passes it in.
  */
 import { computeEpoch, type ChainConfig } from "../config/chainConfig.js";
-import { bytesEqual, toHex } from "../crypto/hex.js";
+import { bytesEqual, } from "../crypto/hex.js";
 import { BatchError, BatchErrorCode, TxError, TxErrorCode } from "../errors.js";
 import { verifyBatchHeaderSignature } from "../signing.js";
 import type { SignedBatch, State } from "../types/ssz.js";

@@ -5,7 +5,7 @@
  */
 import { computeEpoch, type ChainConfig } from "../config/chainConfig.js";
 import type { BlsKeypair } from "../crypto/bls.js";
-import { bytesEqual, toHex } from "../crypto/hex.js";
+import { bytesEqual, } from "../crypto/hex.js";
 import { BatchError, BatchErrorCode, TxError } from "../errors.js";
 import { signBatchHeader, signRandao } from "../signing.js";
 import type { BatchHeader, SignedBatch, State, Tx } from "../types/ssz.js";

@@ -36,8 +36,6 @@ const funded = () => makeTestChain({ fundSequencers: true });
 const seqAccount = (c: TestChain, state: State, i: number) => state.accounts[findAccountIndex(state.accounts, c.seqAccounts[i].publicKey)];
 const stakeTx = (c: TestChain, sender: number, amount: bigint, key = blsKey("new"), nonce = 0) =>
   makeStakeTx(id, c.users[sender], { nonce, fee: 1n, amount, blsKey: key });
-const unstake = (c: TestChain, state: State, i: number, amount: bigint) =>
-  makeUnstakeTx(id, c.seqAccounts[i], { nonce: seqAccount(c, state, i).nonce, fee: 1n, sequencerIndex: i, amount });
 
 test("stake by a new key: a new sequencer, in the committee two epochs later", () => {
   const chain = makeTestChain();

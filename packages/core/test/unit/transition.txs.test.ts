@@ -72,7 +72,7 @@ const body = (c: ReturnType<typeof makeTestChain>, over: Partial<Tx["body"]> = {
 });
 
 const cases: Case[] = [
-  { name: "unknown sender", code: TxErrorCode.UNKNOWN_SENDER, tx: (c) => makeUserTx(id, edKey("stranger"), { nonce: 0, fee: 1n, payload: new Uint8Array() }) },
+  { name: "unknown sender", code: TxErrorCode.UNKNOWN_SENDER, tx: () => makeUserTx(id, edKey("stranger"), { nonce: 0, fee: 1n, payload: new Uint8Array() }) },
   {
     name: "stake from an unknown key",
     code: TxErrorCode.UNKNOWN_SENDER,

@@ -6,10 +6,9 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { devnetPreset, sha256, slotAtTime, toHex } from "@baton/core";
+import { devnetPreset, sha256, slotAtTime, } from "@baton/core";
 import { LoadGenerator } from "../load.js";
-import { BackendName, type ChaosBackend, type ClusterInfo } from "./backend.js";
-import { getJson } from "./http.js";
+import { BackendName, type ChaosBackend, } from "./backend.js";
 import {
   checkAgreement,
   checkLiveness,
@@ -17,26 +16,23 @@ import {
   checkNoLoss,
   checkSafety,
   confirmationStalls,
-  connectedGroups,
   headGaps,
   healthMap,
-  healthyAt,
   type ClusterShape,
   type FaultWindow,
-  type Gap,
   type LivenessFacts,
   type TxCheck,
 } from "./invariants.js";
-import { Observer, pickRecord, type SequencerRecord, type StatusSample } from "./observer.js";
+import { Observer, } from "./observer.js";
 import { describeFault, FaultKind, makeFaultPlan, minDurationForOutage, outageFits, parseFaultKinds, PlanError, type PlannedFault, type PlanOptions } from "./plan.js";
 import { checkOutageNoPenalty, checkOutageRecovery, outageLivenessFacts } from "./outageChecks.js";
 import { describeOutageLength, devnetOutageRules, outageLength, outageRulesOf } from "./outageLength.js";
 import { OutageWatch } from "./outageWatch.js";
 import { defaultDevnetParams } from "../generate.js";
-import { formatTable, type ChaosReport, type KindStats } from "./report.js";
+import { formatTable, type ChaosReport, } from "./report.js";
 import { buildTimeline, renderTimelineSvg } from "./svg.js";
 import { checkTxs, commonHeadRecords, degradedPeriods, kindStats } from "./settle.js";
-import { Aborted, sleep } from "../sleep.js";
+import { sleep } from "../sleep.js";
 
 export interface ChaosOptions {
   backend: BackendName;

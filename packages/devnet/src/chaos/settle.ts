@@ -1,24 +1,9 @@
-/**
- * The end of a chaos run: the acknowledged txs looked up on every node, the sequencer records
- * compared at one common head, and the liveness and per-fault-kind statistics derived from
- * the samples (split out of runner.ts, which drives the run).
- */
-import { mkdir, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { sha256, toHex } from "@baton/core";
-import { LoadGenerator } from "../load.js";
-import { BackendName, type ChaosBackend, type ClusterInfo } from "./backend.js";
+
+import { toHex } from "@baton/core";
+import { type ChaosBackend, type ClusterInfo } from "./backend.js";
 import { getJson } from "./http.js";
 import {
-  checkAgreement,
-  checkLiveness,
-  checkNoCrash,
-  checkNoLoss,
-  checkSafety,
-  confirmationStalls,
   connectedGroups,
-  headGaps,
-  healthMap,
   healthyAt,
   type ClusterShape,
   type FaultWindow,
@@ -27,9 +12,7 @@ import {
   type TxCheck,
 } from "./invariants.js";
 import { Observer, pickRecord, type SequencerRecord, type StatusSample } from "./observer.js";
-import { describeFault, makeFaultPlan, parseFaultKinds, type PlannedFault } from "./plan.js";
-import { formatTable, type ChaosReport, type KindStats } from "./report.js";
-import { buildTimeline, renderTimelineSvg } from "./svg.js";
+import { type KindStats } from "./report.js";
 import { sleep } from "../sleep.js";
 
 export async function checkTxs(

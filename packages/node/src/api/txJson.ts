@@ -37,7 +37,7 @@ export function parseTxJson(v: unknown, field: string): Tx {
   let fee: bigint;
   try {
     fee = parseAmount(o.fee, `${field}.fee`);
-  } catch (e) {
+  } catch {
     return bad(`${field}.fee`, "an amount (integer or decimal string)");
   }
   const kindNames = Object.entries(TX_KIND_NAMES);

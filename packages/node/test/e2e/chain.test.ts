@@ -137,7 +137,7 @@ test("a heavier fork takes the head and the losing batch's txs return to the mem
   const tx = makeUserTx(config.chainId, fixture.users[0], { nonce: baseState.accounts[0].nonce, fee: 1n, payload: new Uint8Array([7]) });
   mempool.add(tx);
   // branch A: one batch with the tx; branch B: two batches by two other sequencers
-  let sA = base.slot + 1;
+  const sA = base.slot + 1;
   const a = build(baseState, base.root, sA, [tx]);
   await chain.importBatch(a.batch, "gossip");
   assert.not.ok(mempool.has(toHex(txHash(tx))), "included: left the mempool");
