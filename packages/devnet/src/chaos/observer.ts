@@ -5,13 +5,10 @@
  * schedule of every epoch and the sequencers' records over time (for the timeline).
  */
 import { sleep } from "../sleep.js";
+import type { BlockRef, NodeStatus } from "@baton/client";
 import { getJson, type ChaosHttp } from "./http.js";
 
-export interface BlockRef {
-  height: number;
-  slot: number;
-  root: string;
-}
+export type { BlockRef };
 export interface StatusSample {
   t: number;
   node: number;
@@ -69,14 +66,6 @@ export interface ObserverOptions {
   now?: () => number;
 }
 
-interface StatusJson {
-  slot: number;
-  epoch: number;
-  head: BlockRef;
-  confirmed: BlockRef;
-  peers: number;
-  syncing: boolean;
-}
 
 export class Observer {
   readonly samples: StatusSample[] = [];
@@ -130,9 +119,9 @@ export class Observer {
   /** One observation of one node: status, then the confirmed batches not yet checked. */
   async round(node: number): Promise<void> {
     const url = this.o.apiUrls[node - 1];
-    let s: StatusJson | null;
+    let s: NodeStatus | null;
     try {
-      s = await getJson<StatusJson>(this.o.http, `${url}/status`, 1_500);
+      s = await getJson<NodeStatus>(this.o.http, `${url}/status`, 1_500);
     } catch {
       this.failures[node - 1]++;
       this.latest[node - 1] = null;
