@@ -11,18 +11,8 @@ import { MAX_AMOUNT } from "../types/ssz.js";
 
 export { MAX_AMOUNT };
 
-/** a + b, or a TxError naming `what` if the sum leaves the u64 range. */
-export function addAmount(a: bigint, b: bigint, what: string): bigint {
-  const sum = a + b;
-  if (sum > MAX_AMOUNT) throw new TxError(TxErrorCode.NOT_ALLOWED, `${what} would be ${sum}, above the largest amount 2^64 - 1`);
-  return sum;
-}
-
 /** Throws a TxError naming `what` if `value` is above the u64 range. */
 export function requireAmount(value: bigint, what: string): bigint {
   if (value > MAX_AMOUNT) throw new TxError(TxErrorCode.NOT_ALLOWED, `${what} would be ${value}, above the largest amount 2^64 - 1`);
   return value;
 }
-
-/** min(value, MAX_AMOUNT): for what may grow without a tx to refuse (issuance). */
-export const capAmount = (value: bigint): bigint => (value > MAX_AMOUNT ? MAX_AMOUNT : value);

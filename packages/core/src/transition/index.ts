@@ -14,7 +14,7 @@
 export { applyBatch, type ApplyBatchOptions } from "./batch.js";
 export { buildBatch, type BuildBatchArgs, type BuiltBatch } from "./build.js";
 export { computeLeak } from "./epoch.js";
-export { processSlots, isOutageGap, windowMisses } from "./slots.js";
+export { processSlots, windowMisses } from "./slots.js";
 export { applyTx, validateTx, type ValidateTxOptions } from "./txs.js";
 export { makeRejoinTx, makeSlashTx, makeStakeTx, makeTx, makeUnstakeTx, makeUserTx, type TxFields } from "./makeTx.js";
 export { makeEvictTx } from "./governance.js";
