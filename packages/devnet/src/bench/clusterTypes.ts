@@ -1,5 +1,10 @@
-/** The cluster phase's options and results (cluster.ts runs it; run.ts and the report read them). */
-import type { DriverStats } from "./driver.js";
+/**
+ * The cluster phase's options and results (cluster.ts runs it; run.ts and the report read them),
+ * and the running cluster its measurement windows share (clusterWindows.ts).
+ */
+import type { Devnet } from "../launcher.js";
+import type { DriverStats, LoadDriver } from "./driver.js";
+import type { NodeObserver } from "./observer.js";
 import type { Summary } from "./stats.js";
 import type { TxPool } from "./txPool.js";
 
@@ -107,4 +112,17 @@ export interface ClusterPhaseResult {
   max: MaxResult | null;
   steady: SteadyResult | null;
   failover: FailoverResult | null;
+}
+
+/** A cluster phase's cluster once it is up: what its measurement windows and the failover share. */
+export interface RunningCluster {
+  options: ClusterPhaseOptions;
+  devnet: Devnet;
+  /** each node's API, in node order */
+  urls: string[];
+  /** each node's sequencer index (null: not a sequencer), in node order */
+  sequencerIndexes: (number | null)[];
+  /** one per node, in node order; the windows count included txs at the first */
+  observers: NodeObserver[];
+  driver: LoadDriver;
 }

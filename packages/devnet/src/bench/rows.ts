@@ -34,193 +34,235 @@ function busyNote(share: number | null | undefined, nodes: number, cores: number
   return share !== null && share !== undefined && share < 0.85 * usable ? `nodes and bench got ${Math.round(share * 100)}% of the CPU: other work shared the machine` : undefined;
 }
 
-/** The table: pure, from what was measured (unit-tested with made-up results). */
-export function benchRows(r: BenchResults, cores: number): BenchRow[] {
-  const rows: BenchRow[] = [];
-  const verify = r.verify?.ed25519PerSecond ?? null;
-  /** cores × verify/s ÷ nodes: the txs/s a node can admit when the machine is shared by `nodes` nodes */
-  const verifyShare = (nodes: number) => (verify === null ? null : (cores * verify) / nodes);
+/** What the rows of every section are judged against: the machine, the verify ceiling and the centralized baseline. */
+interface RowContext {
+  cores: number;
+  /** ed25519 verifies per second on one core; null when the ceilings did not run */
+  verify: number | null;
+  centralized: ClusterPhaseResult | undefined;
+}
 
-  if (r.verify) {
-    rows.push({ section: "ceilings", metric: "ed25519 verify, one core", value: r.verify.ed25519PerSecond, unit: "/s" });
+/** cores × verify/s ÷ nodes: the txs/s a node can admit when the machine is shared by `nodes` nodes */
+const verifyShare = (context: RowContext, nodes: number): number | null => (context.verify === null ? null : (context.cores * context.verify) / nodes);
+/** The slowest node's soft-confirmation latency percentile at the steady load. */
+const worstLatency = (phase: ClusterPhaseResult | undefined, percentile: "p50" | "p99") => maxOf(phase?.steady?.perNode.map((node) => node.latency[percentile]) ?? []);
+/** The busiest node's CPU seconds per 1,000 txs at the max load. */
+const maxLoadCpu = (phase: ClusterPhaseResult | undefined) => maxOf(phase?.max?.perNode.map((node) => node.cpuSecondsPer1kTx) ?? []);
+/** The busiest node's CPU seconds per 1,000 txs at the steady load. */
+const steadyLoadCpu = (phase: ClusterPhaseResult | undefined) => maxOf(phase?.steady?.perNode.map((node) => node.cpuSecondsPer1kTx) ?? []);
+
+/** The table: pure, from what was measured (unit-tested with made-up results). */
+export function benchRows(results: BenchResults, cores: number): BenchRow[] {
+  const context: RowContext = { cores, verify: results.verify?.ed25519PerSecond ?? null, centralized: results.centralized };
+  return [
+    ...ceilingRows(results, context),
+    ...(results.centralized ? centralizedRows(results.centralized, context) : []),
+    ...(results.baton ? batonRows(results.baton, true, context) : []),
+    ...(results.sweep ?? []).flatMap((phase) => batonRows(phase, false, context)),
+    ...(results.failover ?? []).flatMap(failoverRows),
+    ...(results.sync ? syncRows(results.sync, context) : []),
+    ...memoryRows(results),
+    ...coreScaleRows(results.core ?? []),
+  ];
+}
+
+/** What one core verifies, what gossipsub carries between two processes, what level writes. */
+function ceilingRows(results: BenchResults, context: RowContext): BenchRow[] {
+  const rows: BenchRow[] = [];
+  if (results.verify) {
+    rows.push({ section: "ceilings", metric: "ed25519 verify, one core", value: results.verify.ed25519PerSecond, unit: "/s" });
     rows.push({
       section: "ceilings",
       metric: "tx verify (SSZ signing root + ed25519), one core",
-      value: r.verify.txVerifyPerSecond,
+      value: results.verify.txVerifyPerSecond,
       unit: "/s",
-      ratio: { value: ratio(r.verify.txVerifyPerSecond, verify), of: "ed25519" },
+      ratio: { value: ratio(results.verify.txVerifyPerSecond, context.verify), of: "ed25519" },
     });
   }
-  if (r.gossip) rows.push({ section: "ceilings", metric: `gossipsub, 2 node processes, ${r.gossip.messageBytes} B msgs`, value: r.gossip.msgsPerSecond, unit: "msg/s" });
-  if (r.levelPutsPerSecond !== undefined) rows.push({ section: "ceilings", metric: "level, batched puts of 1 KiB", value: r.levelPutsPerSecond, unit: "/s" });
+  if (results.gossip) rows.push({ section: "ceilings", metric: `gossipsub, 2 node processes, ${results.gossip.messageBytes} B msgs`, value: results.gossip.msgsPerSecond, unit: "msg/s" });
+  if (results.levelPutsPerSecond !== undefined) rows.push({ section: "ceilings", metric: "level, batched puts of 1 KiB", value: results.levelPutsPerSecond, unit: "/s" });
+  return rows;
+}
 
-  const c = r.centralized;
-  const cMaxCpu = maxOf(c?.max?.perNode.map((p) => p.cpuSecondsPer1kTx) ?? []);
-  const worst = (p: ClusterPhaseResult | undefined, k: "p50" | "p99") => maxOf(p?.steady?.perNode.map((n) => n.latency[k]) ?? []);
-  const cP50 = worst(c, "p50");
-  const cP99 = worst(c, "p99");
-  if (c) {
-    const s = "centralized (1 node)";
-    rows.push({
-      section: s,
+/** The baseline: one node leading every slot. */
+function centralizedRows(centralized: ClusterPhaseResult, context: RowContext): BenchRow[] {
+  const section = "centralized (1 node)";
+  const rate = centralized.steady?.rate ?? "?";
+  return [
+    {
+      section,
       metric: "max sustained throughput",
-      value: c.max?.txPerSecond ?? null,
+      value: centralized.max?.txPerSecond ?? null,
       unit: "tx/s",
-      ratio: { value: ratio(c.max?.txPerSecond, verifyShare(1)), of: "cores × verify" },
-      note: busyNote(c.max?.cpuShare, 1, cores),
-    });
-    rows.push({ section: s, metric: `soft confirmation p50 at ${c.steady?.rate ?? "?"} tx/s`, value: cP50, unit: "ms" });
-    rows.push({ section: s, metric: `soft confirmation p99 at ${c.steady?.rate ?? "?"} tx/s`, value: cP99, unit: "ms" });
-    rows.push({ section: s, metric: "CPU per 1,000 txs at max load", value: cMaxCpu, unit: "s" });
-    rows.push({ section: s, metric: "CPU at rest (no txs)", value: maxOf(c.idleCores ?? []), unit: "cores" });
-    rows.push({ section: s, metric: "CPU per 1,000 txs at the steady load", value: maxOf(c.steady?.perNode.map((p) => p.cpuSecondsPer1kTx) ?? []), unit: "s" });
-  }
+      ratio: { value: ratio(centralized.max?.txPerSecond, verifyShare(context, 1)), of: "cores × verify" },
+      note: busyNote(centralized.max?.cpuShare, 1, context.cores),
+    },
+    { section, metric: `soft confirmation p50 at ${rate} tx/s`, value: worstLatency(centralized, "p50"), unit: "ms" },
+    { section, metric: `soft confirmation p99 at ${rate} tx/s`, value: worstLatency(centralized, "p99"), unit: "ms" },
+    { section, metric: "CPU per 1,000 txs at max load", value: maxLoadCpu(centralized), unit: "s" },
+    { section, metric: "CPU at rest (no txs)", value: maxOf(centralized.idleCores ?? []), unit: "cores" },
+    { section, metric: "CPU per 1,000 txs at the steady load", value: steadyLoadCpu(centralized), unit: "s" },
+  ];
+}
 
-  const clusterRows = (p: ClusterPhaseResult, judged: boolean) => {
-    const s = `baton (${p.nodes} sequencers)`;
-    const tput = p.max?.txPerSecond ?? null;
-    const share = ratio(tput, verifyShare(p.nodes));
-    rows.push({
-      section: s,
+/** A cluster of sequencers, each number against the centralized baseline; `judged`: the targets apply (the main cluster, not the sweep). */
+function batonRows(phase: ClusterPhaseResult, judged: boolean, context: RowContext): BenchRow[] {
+  const section = `baton (${phase.nodes} sequencers)`;
+  const centralized = context.centralized;
+  const throughput = phase.max?.txPerSecond ?? null;
+  const share = ratio(throughput, verifyShare(context, phase.nodes));
+  const steadyCpu = steadyLoadCpu(phase);
+  const steadyRatio = ratio(steadyCpu, steadyLoadCpu(centralized));
+  const idle = maxOf(phase.idleCores ?? []);
+  const maxCpu = maxLoadCpu(phase);
+  return [
+    {
+      section,
       metric: "max sustained throughput",
-      value: tput,
+      value: throughput,
       unit: "tx/s",
-      ratio: { value: share, of: `cores × verify ÷ ${p.nodes}` },
+      ratio: { value: share, of: `cores × verify ÷ ${phase.nodes}` },
       target: judged ? atLeast(share, 0.75, ">= 0.75× cores × verify ÷ nodes") : undefined,
-      note: busyNote(p.max?.cpuShare, p.nodes, cores),
-    });
-    const steadyCpu = maxOf(p.steady?.perNode.map((n) => n.cpuSecondsPer1kTx) ?? []);
-    const cSteadyCpu = maxOf(c?.steady?.perNode.map((n) => n.cpuSecondsPer1kTx) ?? []);
-    const steadyRatio = ratio(steadyCpu, cSteadyCpu);
-    rows.push({
-      section: s,
-      metric: `CPU per 1,000 txs at ${p.steady?.rate ?? "?"} tx/s${p.steady?.rate === c?.steady?.rate ? " (the centralized load)" : ""}, busiest node`,
+      note: busyNote(phase.max?.cpuShare, phase.nodes, context.cores),
+    },
+    {
+      section,
+      metric: `CPU per 1,000 txs at ${phase.steady?.rate ?? "?"} tx/s${phase.steady?.rate === centralized?.steady?.rate ? " (the centralized load)" : ""}, busiest node`,
       value: steadyCpu,
       unit: "s",
       ratio: { value: steadyRatio, of: "centralized" },
       target: judged ? atMost(steadyRatio, 1.1, "<= 1.10× centralized") : undefined,
-    });
-    const idle = maxOf(p.idleCores ?? []);
-    rows.push({ section: s, metric: "CPU at rest (no txs), busiest node", value: idle, unit: "cores", ratio: { value: ratio(idle, maxOf(c?.idleCores ?? [])), of: "centralized" } });
-    const cpu = maxOf(p.max?.perNode.map((n) => n.cpuSecondsPer1kTx) ?? []);
-    rows.push({ section: s, metric: "CPU per 1,000 txs at its max load, busiest node", value: cpu, unit: "s", ratio: { value: ratio(cpu, cMaxCpu), of: "centralized at its max" } });
-    const p50 = worst(p, "p50");
-    const p99 = worst(p, "p99");
-    const r50 = ratio(p50, cP50);
-    const r99 = ratio(p99, cP99);
-    const both = (a: { met: boolean | null }, b: { met: boolean | null }) => (a.met === null || b.met === null ? null : a.met && b.met);
-    rows.push({
-      section: s,
-      metric: `soft confirmation p50 at ${p.steady?.rate ?? "?"} tx/s, slowest node`,
-      value: p50,
-      unit: "ms",
-      ratio: { value: r50, of: "centralized" },
-      target: judged ? { text: "<= 150 ms and <= 1.10× centralized", met: both(atMost(p50, 150, ""), atMost(r50, 1.1, "")) } : undefined,
-    });
-    rows.push({
-      section: s,
-      metric: `soft confirmation p99 at ${p.steady?.rate ?? "?"} tx/s, slowest node`,
-      value: p99,
-      unit: "ms",
-      ratio: { value: r99, of: "centralized" },
-      target: judged ? { text: "<= 400 ms and <= 1.10× centralized", met: both(atMost(p99, 400, ""), atMost(r99, 1.1, "")) } : undefined,
-    });
-  };
-  if (r.baton) clusterRows(r.baton, true);
-  for (const p of r.sweep ?? []) clusterRows(p, false);
+    },
+    { section, metric: "CPU at rest (no txs), busiest node", value: idle, unit: "cores", ratio: { value: ratio(idle, maxOf(centralized?.idleCores ?? [])), of: "centralized" } },
+    { section, metric: "CPU per 1,000 txs at its max load, busiest node", value: maxCpu, unit: "s", ratio: { value: ratio(maxCpu, maxLoadCpu(centralized)), of: "centralized at its max" } },
+    latencyRow(phase, "p50", 150, judged, centralized),
+    latencyRow(phase, "p99", 400, judged, centralized),
+  ];
+}
 
-  for (const f of r.failover ?? []) {
-    const fo = f.failover;
-    if (!fo) continue;
-    const s = `failover (${f.nodes} nodes, slot ${fo.slotMs} ms)`;
-    const nextSlots = fo.nextBatchMs === null ? null : fo.nextBatchMs / fo.slotMs;
-    rows.push({
-      section: s,
+/** The slowest node's soft confirmation at the steady load, judged against `limitMs` and 1.10× centralized. */
+function latencyRow(phase: ClusterPhaseResult, percentile: "p50" | "p99", limitMs: number, judged: boolean, centralized: ClusterPhaseResult | undefined): BenchRow {
+  const latency = worstLatency(phase, percentile);
+  const toCentralized = ratio(latency, worstLatency(centralized, percentile));
+  const both = (first: { met: boolean | null }, second: { met: boolean | null }) => (first.met === null || second.met === null ? null : first.met && second.met);
+  return {
+    section: `baton (${phase.nodes} sequencers)`,
+    metric: `soft confirmation ${percentile} at ${phase.steady?.rate ?? "?"} tx/s, slowest node`,
+    value: latency,
+    unit: "ms",
+    ratio: { value: toCentralized, of: "centralized" },
+    target: judged ? { text: `<= ${limitMs} ms and <= 1.10× centralized`, met: both(atMost(latency, limitMs, ""), atMost(toCentralized, 1.1, "")) } : undefined,
+  };
+}
+
+/** A leader killed just before its slot: the next batch, its ejection, the slots it missed meanwhile. */
+function failoverRows(phase: ClusterPhaseResult): BenchRow[] {
+  const failover = phase.failover;
+  if (!failover) return [];
+  const section = `failover (${phase.nodes} nodes, slot ${failover.slotMs} ms)`;
+  const nextSlots = failover.nextBatchMs === null ? null : failover.nextBatchMs / failover.slotMs;
+  return [
+    {
+      section,
       metric: "leader dies → next batch (from its slot's start)",
-      value: fo.nextBatchMs,
+      value: failover.nextBatchMs,
       unit: "ms",
       ratio: { value: nextSlots, of: "slots" },
       target: atMost(nextSlots, 2, "<= 2 slots"),
-      note: fo.nextBatchSlot !== null && fo.nextBatchSlot > fo.killSlot + 1 ? `the dead sequencer also led slot ${fo.killSlot + 1}` : undefined,
-    });
-    rows.push({
-      section: s,
+      note: failover.nextBatchSlot !== null && failover.nextBatchSlot > failover.killSlot + 1 ? `the dead sequencer also led slot ${failover.killSlot + 1}` : undefined,
+    },
+    {
+      section,
       metric: "leader dies → ejected (from its slot's start)",
-      value: fo.ejectionMs,
+      value: failover.ejectionMs,
       unit: "ms",
-      ratio: { value: fo.ejectionMs === null ? null : fo.ejectionMs / fo.slotMs, of: "slots" },
-    });
-    rows.push({
-      section: s,
+      ratio: { value: failover.ejectionMs === null ? null : failover.ejectionMs / failover.slotMs, of: "slots" },
+    },
+    {
+      section,
       metric: "its own slots until ejected",
-      value: fo.deadLeaderSlotsToEjection,
+      value: failover.deadLeaderSlotsToEjection,
       unit: "slots",
-      target: atMost(fo.deadLeaderSlotsToEjection, fo.missesToEject + 1, `<= missesToEject + 1 = ${fo.missesToEject + 1}`),
-    });
-  }
+      target: atMost(failover.deadLeaderSlotsToEjection, failover.missesToEject + 1, `<= missesToEject + 1 = ${failover.missesToEject + 1}`),
+    },
+  ];
+}
 
-  if (r.sync) {
-    const y = r.sync;
-    const s = `sync (${y.light + y.full} batches)`;
-    rows.push({
-      section: s,
-      metric: `${y.light} light batches (${y.lightTxs} tx each)`,
-      value: y.lightBatchesPerSecond,
+/** A node catching up: light batches per second, and txs per second of full batches against the verify ceiling. */
+function syncRows(sync: SyncResult, context: RowContext): BenchRow[] {
+  const section = `sync (${sync.light + sync.full} batches)`;
+  const txShare = ratio(sync.fullTxPerSecond, context.verify);
+  return [
+    {
+      section,
+      metric: `${sync.light} light batches (${sync.lightTxs} tx each)`,
+      value: sync.lightBatchesPerSecond,
       unit: "batch/s",
-      target: atLeast(y.lightBatchesPerSecond, 2_000, ">= 2,000 batch/s"),
-    });
-    const txShare = ratio(y.fullTxPerSecond, verify);
-    rows.push({
-      section: s,
-      metric: `${y.full} full batches (${y.fullTxs} txs each)`,
-      value: y.fullTxPerSecond,
+      target: atLeast(sync.lightBatchesPerSecond, 2_000, ">= 2,000 batch/s"),
+    },
+    {
+      section,
+      metric: `${sync.full} full batches (${sync.fullTxs} txs each)`,
+      value: sync.fullTxPerSecond,
       unit: "tx/s",
       ratio: { value: txShare, of: "verify, one core" },
       target: atLeast(txShare, 0.8, ">= 0.80× verify ceiling"),
+    },
+  ];
+}
+
+/** The largest node's peak RSS in each phase that measured it. */
+function memoryRows(results: BenchResults): BenchRow[] {
+  const peaks: [string, number | null][] = [];
+  const centralized = results.centralized;
+  if (centralized?.max) peaks.push(["centralized node at max load", maxOf(centralized.max.perNode.map((node) => node.peakRssBytes))]);
+  for (const phase of [results.baton, ...(results.sweep ?? [])]) {
+    if (phase?.max) peaks.push([`largest of ${phase.nodes} nodes at max load`, maxOf(phase.max.perNode.map((node) => node.peakRssBytes))]);
+  }
+  if (results.sync) peaks.push(["syncing node", results.sync.syncerPeakRssBytes]);
+  return peaks.map(([metric, bytes]) => {
+    const megabytes = bytes === null ? null : bytes / MB;
+    return { section: "memory (peak RSS)", metric, value: megabytes, unit: "MB", target: atMost(megabytes, 200, "<= 200 MB") };
+  });
+}
+
+/** The core's own costs by number of sequencers: the epoch schedule, applying a batch, and how each grows. */
+function coreScaleRows(points: CoreScalePoint[]): BenchRow[] {
+  if (points.length === 0) return [];
+  const section = "core scale";
+  const rows: BenchRow[] = [];
+  for (const point of points) {
+    rows.push({
+      section,
+      metric: `epoch schedule, ${point.sequencers.toLocaleString("en-US")} sequencers`,
+      value: point.scheduleMs,
+      unit: "ms",
+      target: point.sequencers >= 10_000 ? atMost(point.scheduleMs, 100, "< 100 ms") : undefined,
     });
   }
-
-  const mem: [string, number | null][] = [];
-  if (c?.max) mem.push(["centralized node at max load", maxOf(c.max.perNode.map((p) => p.peakRssBytes))]);
-  for (const p of [r.baton, ...(r.sweep ?? [])]) if (p?.max) mem.push([`largest of ${p.nodes} nodes at max load`, maxOf(p.max.perNode.map((n) => n.peakRssBytes))]);
-  if (r.sync) mem.push(["syncing node", r.sync.syncerPeakRssBytes]);
-  for (const [metric, bytes] of mem) {
-    const v = bytes === null ? null : bytes / MB;
-    rows.push({ section: "memory (peak RSS)", metric, value: v, unit: "MB", target: atMost(v, 200, "<= 200 MB") });
+  for (const point of points) {
+    rows.push({ section, metric: `apply a ${point.txs.toLocaleString("en-US")}-tx batch, ${point.sequencers.toLocaleString("en-US")} sequencers`, value: point.applyBatchMs, unit: "ms" });
   }
-
-  if (r.core && r.core.length > 0) {
-    const s = "core scale";
-    for (const p of r.core) {
-      rows.push({
-        section: s,
-        metric: `epoch schedule, ${p.sequencers.toLocaleString("en-US")} sequencers`,
-        value: p.scheduleMs,
-        unit: "ms",
-        target: p.sequencers >= 10_000 ? atMost(p.scheduleMs, 100, "< 100 ms") : undefined,
-      });
-    }
-    for (const p of r.core) {
-      rows.push({ section: s, metric: `apply a ${p.txs.toLocaleString("en-US")}-tx batch, ${p.sequencers.toLocaleString("en-US")} sequencers`, value: p.applyBatchMs, unit: "ms" });
-    }
-    const growth = (k: "scheduleMs" | "applyBatchMs", what: string) => {
-      const pts = r.core!.map((p) => ({ n: p.sequencers, ms: p[k] }));
-      const ex = growthExponents(pts);
-      const last = ex[ex.length - 1];
-      if (!last) return;
-      const a = pts[pts.length - 2];
-      const b = pts[pts.length - 1];
-      rows.push({
-        section: s,
-        metric: `${what} growth ${a.n.toLocaleString("en-US")} → ${b.n.toLocaleString("en-US")} (exponent; n log n ≈ 1.1)`,
-        value: last.exponent,
-        unit: "",
-        ratio: { value: b.ms / a.ms, of: `time for ${b.n / a.n}× the sequencers` },
-        target: k === "scheduleMs" ? { text: "no worse than n log n", met: withinNLogN(a.n, a.ms, b.n, b.ms) } : undefined,
-      });
-    };
-    growth("scheduleMs", "schedule");
-    growth("applyBatchMs", "apply batch");
+  for (const [key, what] of [["scheduleMs", "schedule"], ["applyBatchMs", "apply batch"]] as const) {
+    const row = growthRow(points, key, what);
+    if (row) rows.push(row);
   }
   return rows;
+}
+
+/** The growth exponent between the two largest sizes (null with fewer than two); the schedule is judged against n log n. */
+function growthRow(points: CoreScalePoint[], key: "scheduleMs" | "applyBatchMs", what: string): BenchRow | null {
+  const timed = points.map((point) => ({ n: point.sequencers, ms: point[key] }));
+  const last = growthExponents(timed).at(-1);
+  if (!last) return null;
+  const smaller = timed[timed.length - 2];
+  const larger = timed[timed.length - 1];
+  return {
+    section: "core scale",
+    metric: `${what} growth ${smaller.n.toLocaleString("en-US")} → ${larger.n.toLocaleString("en-US")} (exponent; n log n ≈ 1.1)`,
+    value: last.exponent,
+    unit: "",
+    ratio: { value: larger.ms / smaller.ms, of: `time for ${larger.n / smaller.n}× the sequencers` },
+    target: key === "scheduleMs" ? { text: "no worse than n log n", met: withinNLogN(smaller.n, smaller.ms, larger.n, larger.ms) } : undefined,
+  };
 }
