@@ -15,6 +15,7 @@ const filter = process.argv[2] ?? "";
 const groups = [
   { name: "repo unit", dir: "test/unit" },
   { name: "core unit", dir: "packages/core/test/unit" },
+  { name: "api unit", dir: "packages/api/test/unit" },
   { name: "node unit", dir: "packages/node/test/unit" },
   { name: "client unit", dir: "packages/client/test/unit" },
   { name: "cli unit", dir: "packages/cli/test/unit" },

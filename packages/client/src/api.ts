@@ -1,57 +1,19 @@
 /**
  * A small client for a node's JSON API (used by `baton tx`, `baton status` and the devnet's
- * status line and load generator). Errors of the API ({"error": {"code", "message"}})
- * become ApiError; an unreachable node becomes ApiUnreachableError.
+ * status line and load generator). The shapes are @baton/api's (the node serves the same
+ * definitions). Errors of the API ({"error": {"code", "message"}}) become ApiError; an
+ * unreachable node becomes ApiUnreachableError.
  */
+import { ApiError, type Account, type NodeStatus, type SequencerInfo } from "@baton/api";
 
-export interface BlockRef {
-  height: number;
-  slot: number;
-  root: string;
-}
+export type { Account, BlockRef, NodeStatus, Schedule, SequencerInfo, SubmitTxsResult, TxStatus } from "@baton/api";
+export { ApiError } from "@baton/api";
 
-export interface NodeStatus {
-  chainId: number;
-  slot: number;
-  epoch: number;
-  head: BlockRef;
-  confirmed: BlockRef;
-  peers: number;
-  syncing: boolean;
-}
-
-export interface SequencerInfo {
-  index: number;
-  pubkey: string;
-  stake: string | number;
-  status: "active" | "ejected" | "exited" | string;
-  produced: number;
-  misses: number;
-  consecutiveMisses: number;
-}
-
-export interface AccountInfo {
-  balance: string | number;
-  /** nonce in the head state */
-  nonce: number;
-  /** next free nonce counting the node's pending txs, when the node reports it */
-  nextNonce?: number;
-}
+/** An account as the client reads it (older nodes did not report nextNonce). */
+export type AccountInfo = Pick<Account, "balance" | "nonce"> & Partial<Pick<Account, "nextNonce" | "exists">>;
 
 /** The nonce a new tx from this account should use. */
 export const nextNonceOf = (a: AccountInfo): number => (typeof a.nextNonce === "number" ? a.nextNonce : a.nonce);
-
-/** The node answered with an error status. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
-}
 
 /** No answer (connection refused, timeout). */
 export class ApiUnreachableError extends Error {
@@ -96,9 +58,9 @@ export async function apiRequest<T>(base: string, method: "GET" | "POST", path: 
   }
   if (!res.ok) {
     const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, `${method} ${path}: ${err?.message ?? (text.slice(0, 200) || res.statusText)}`);
+    throw new ApiError(err?.code ?? `HTTP_${res.status}`, `${method} ${path}: ${err?.message ?? (text.slice(0, 200) || res.statusText)}`, res.status);
   }
-  if (json === undefined) throw new ApiError(res.status, "BAD_RESPONSE", `${method} ${path}: expected JSON, got ${JSON.stringify(text.slice(0, 80))}`);
+  if (json === undefined) throw new ApiError("BAD_RESPONSE", `${method} ${path}: expected JSON, got ${JSON.stringify(text.slice(0, 80))}`, res.status);
   return json as T;
 }
 
@@ -106,10 +68,11 @@ export const getStatus = (base: string, opts?: RequestOptions) => apiRequest<Nod
 export const getSequencers = (base: string, opts?: RequestOptions) =>
   apiRequest<SequencerInfo[]>(base, "GET", "/sequencers", undefined, opts);
 
-/** The account's state, or null if the node does not know it (404). */
+/** The account's state, or null if the node has no account for this key. */
 export async function getAccount(base: string, pubkeyHex: string, opts?: RequestOptions): Promise<AccountInfo | null> {
   try {
-    return await apiRequest<AccountInfo>(base, "GET", `/accounts/${pubkeyHex}`, undefined, opts);
+    const account = await apiRequest<AccountInfo>(base, "GET", `/accounts/${pubkeyHex}`, undefined, opts);
+    return account.exists === false ? null : account;
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) return null;
     throw e;
@@ -119,6 +82,6 @@ export async function getAccount(base: string, pubkeyHex: string, opts?: Request
 /** Posts signed txs (0x-hex SSZ) as {"txs": [...]}; returns the hashes the node acknowledged. */
 export async function postTxs(base: string, txsHex: string[], opts?: RequestOptions): Promise<{ hashes: string[] }> {
   const res = await apiRequest<{ hashes?: unknown }>(base, "POST", "/txs", { txs: txsHex }, opts);
-  if (!Array.isArray(res.hashes)) throw new ApiError(200, "BAD_RESPONSE", "POST /txs: expected {hashes: [...]}");
+  if (!Array.isArray(res.hashes)) throw new ApiError("BAD_RESPONSE", "POST /txs: expected {hashes: [...]}", 200);
   return { hashes: res.hashes as string[] };
 }

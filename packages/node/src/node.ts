@@ -5,8 +5,8 @@
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
 import { pino, type Logger } from "pino";
-import { computeEpoch, toHex, type Ed25519Keypair } from "@baton/core";
-import { ApiServer, registerRoutes } from "./api/index.js";
+import { computeEpoch, toHex, type ChainConfig, type Ed25519Keypair } from "@baton/core";
+import { ApiServer, apiHandlers, type ApiModules } from "./api/index.js";
 import { Chain, validateGossipBatch } from "./chain/index.js";
 import { SlotClock } from "./clock/index.js";
 import { BatonDb } from "./db/index.js";
@@ -30,13 +30,33 @@ export interface BatonNode {
   close(): Promise<void>;
 }
 
-export async function createNode(opts: NodeOptions & { accountKey?: Ed25519Keypair | null; logger?: Logger }): Promise<BatonNode> {
+type CreateNodeOptions = NodeOptions & { accountKey?: Ed25519Keypair | null; logger?: Logger };
+type Closer = () => Promise<void> | void;
+
+/** The store, chain and clock: what every other part reads. */
+interface Core {
+  config: ChainConfig;
+  logger: Logger;
+  metrics: Metrics;
+  db: BatonDb;
+  mempool: Mempool;
+  chain: Chain;
+  clock: SlotClock;
+}
+
+/** The parts that talk to peers. */
+interface Wire {
+  network: Network;
+  txs: TxService;
+  sync: SyncService;
+}
+
+export async function createNode(opts: CreateNodeOptions): Promise<BatonNode> {
   const config = opts.genesis.config;
   const logger = opts.logger ?? pino({ level: opts.logLevel, base: { chainId: config.chainId } });
   mkdirSync(opts.dataDir, { recursive: true });
-  const metrics: Metrics = createMetrics();
   const db = await BatonDb.open(join(opts.dataDir, "db"));
-  const closers: (() => Promise<void> | void)[] = [() => db.close()];
+  const closers: Closer[] = [() => db.close()];
   const close = async () => {
     for (const c of closers.reverse()) {
       try {
@@ -47,114 +67,139 @@ export async function createNode(opts: NodeOptions & { accountKey?: Ed25519Keypa
     }
   };
   try {
-    const mempool = new Mempool(
-      { chainId: config.chainId, maxSize: opts.mempool.maxSize, minFee: config.minFee, maxPayloadBytes: config.maxPayloadBytes },
-      { metrics: metrics.mempool },
-    );
-    const chain = await Chain.init(opts.genesis, { db, mempool, metrics, logger: logger.child({ module: "chain" }) });
-    mempool.setAccountLookup((sender) => chain.findAccount(sender));
-    const clock = new SlotClock(config);
-
-    let sync: SyncService | null = null;
-    let txs: TxService | null = null;
-    const network: Network = new Network(
-      {
-        chainId: config.chainId,
-        listenAddrs: opts.p2p.listenAddrs,
-        bootstrap: opts.p2p.bootstrap,
-        peerKeyFile: join(opts.dataDir, PEER_KEY_FILE),
-        gossipValidators: {
-          [GossipType.tx]: (data) => txs!.validateGossip(data),
-          [GossipType.batch]: (data, from) =>
-            validateGossipBatch(data, from, { chain, now: () => clock.now(), onUnknownParent: (peer) => void sync?.syncWith(peer) }),
-        },
-        reqRespHandlers: {
-          status: async () => sync!.encodedStatus(),
-          batchesByRange: (start, count) => chain.store.getCanonicalBatchBytes(start, count),
-        },
-      },
-      { logger, metrics: metrics.gossipMetrics },
-    );
-    const publish = (type: GossipType) => (data: Uint8Array) =>
-      void network.publish(type, data).catch((e) => logger.debug({ type, err: (e as Error).message }, "publish failed"));
-    txs = new TxService(defaultTxServiceOptions, { mempool, publishTxs: publish(GossipType.tx), logger });
-    sync = new SyncService(defaultSyncOptions, {
-      chain,
-      network,
-      logger: logger.child({ module: "sync" }),
-      metrics,
-      currentSlot: () => clock.currentSlot(),
-    });
-
-    await network.start();
-    closers.push(() => network.stop());
-    network.onPeerConnected((peer) => void sync!.syncWith(peer));
-    sync.start();
-    closers.push(() => sync!.stop());
-    closers.push(() => txs!.stop());
-
-    const producer = opts.sequencerKey
-      ? new Producer(config, opts.sequencerKey, {
-          chain,
-          db,
-          mempool,
-          metrics,
-          logger: logger.child({ module: "producer" }),
-          publishBatch: publish(GossipType.batch),
-          isSyncing: () => sync!.isSyncing(),
-        })
-      : null;
-    const rejoiner =
-      producer && opts.accountKey
-        ? new Rejoiner(config, opts.accountKey, { chain, producer, txs, logger: logger.child({ module: "rejoin" }), isSyncing: () => sync!.isSyncing() })
-        : null;
-    if (producer) closers.push(() => producer.close());
-    if (opts.accountKey) {
-      const slasher = new Slasher(config, opts.accountKey, { chain, txs, logger: logger.child({ module: "slasher" }) });
-      closers.push(() => slasher.close());
-    }
-    const stopClock = clock.onSlot((slot) => {
-      metrics.clock.slot.set(slot);
-      metrics.clock.epoch.set(computeEpoch(config, slot));
-      metrics.network.peers.set(network.getPeers().length);
-      void producer?.onSlot(slot);
-      rejoiner?.onSlot(slot);
-    });
-    closers.push(() => stopClock());
-
-    let apiPort: number | null = null;
-    if (opts.api.enabled) {
-      const api = new ApiServer(logger.child({ module: "api" }));
-      registerRoutes(api, {
-        chain,
-        mempool,
-        txs,
-        clock,
-        metrics,
-        peers: () => network.getPeers(),
-        syncProgress: () => sync!.progress(),
-        nodeInfo: () => ({
-          peerId: network.peerId,
-          multiaddrs: network.getMultiaddrs(),
-          sequencerIndex: producer ? (producer.myIndex() >= 0 ? producer.myIndex() : null) : null,
-        }),
-      });
-      apiPort = await api.listen(opts.api.host, opts.api.port);
-      closers.push(() => api.close());
-    }
+    const core = await openChain(opts, { config, logger, metrics: createMetrics(), db });
+    const wire = await startWire(opts, core, closers);
+    const producer = startSequencing(opts, core, wire, closers);
+    const apiPort = opts.api.enabled ? await startApi(opts, core, wire, producer, closers) : null;
     logger.info(
       {
-        peerId: network.peerId,
-        listen: network.getMultiaddrs(),
+        peerId: wire.network.peerId,
+        listen: wire.network.getMultiaddrs(),
         api: apiPort ? `http://${opts.api.host}:${apiPort}` : null,
         sequencer: opts.sequencerKey ? toHex(opts.sequencerKey.publicKey) : null,
-        head: chain.getHead().height,
+        head: core.chain.getHead().height,
       },
       "node started",
     );
-    return { peerId: network.peerId, multiaddrs: network.getMultiaddrs(), apiPort, chain, logger, close };
+    return { peerId: wire.network.peerId, multiaddrs: wire.network.getMultiaddrs(), apiPort, chain: core.chain, logger, close };
   } catch (e) {
     await close();
     throw e;
   }
+}
+
+async function openChain(opts: CreateNodeOptions, base: Pick<Core, "config" | "logger" | "metrics" | "db">): Promise<Core> {
+  const { config, logger, metrics, db } = base;
+  const mempool = new Mempool(
+    { chainId: config.chainId, maxSize: opts.mempool.maxSize, minFee: config.minFee, maxPayloadBytes: config.maxPayloadBytes },
+    { metrics: metrics.mempool },
+  );
+  const chain = await Chain.init(opts.genesis, { db, mempool, metrics, logger: logger.child({ module: "chain" }) });
+  mempool.setAccountLookup((sender) => chain.findAccount(sender));
+  return { ...base, mempool, chain, clock: new SlotClock(config) };
+}
+
+/** libp2p, tx gossip and sync, started. */
+async function startWire(opts: CreateNodeOptions, core: Core, closers: Closer[]): Promise<Wire> {
+  const { config, logger, metrics, chain, clock, mempool } = core;
+  let sync: SyncService | null = null;
+  let txs: TxService | null = null;
+  const network: Network = new Network(
+    {
+      chainId: config.chainId,
+      listenAddrs: opts.p2p.listenAddrs,
+      bootstrap: opts.p2p.bootstrap,
+      peerKeyFile: join(opts.dataDir, PEER_KEY_FILE),
+      gossipValidators: {
+        [GossipType.tx]: (data) => txs!.validateGossip(data),
+        [GossipType.batch]: (data, from) =>
+          validateGossipBatch(data, from, { chain, now: () => clock.now(), onUnknownParent: (peer) => void sync?.syncWith(peer) }),
+      },
+      reqRespHandlers: {
+        status: async () => sync!.encodedStatus(),
+        batchesByRange: (start, count) => chain.store.getCanonicalBatchBytes(start, count),
+      },
+    },
+    { logger, metrics: metrics.gossipMetrics },
+  );
+  txs = new TxService(defaultTxServiceOptions, { mempool, publishTxs: publisher(network, logger, GossipType.tx), logger });
+  sync = new SyncService(defaultSyncOptions, {
+    chain,
+    network,
+    logger: logger.child({ module: "sync" }),
+    metrics,
+    currentSlot: () => clock.currentSlot(),
+  });
+  await network.start();
+  closers.push(() => network.stop());
+  const started = { network, txs, sync };
+  network.onPeerConnected((peer) => void started.sync.syncWith(peer));
+  sync.start();
+  closers.push(() => started.sync.stop());
+  closers.push(() => started.txs.stop());
+  return started;
+}
+
+const publisher = (network: Network, logger: Logger, type: GossipType) => (data: Uint8Array) =>
+  void network.publish(type, data).catch((e) => logger.debug({ type, err: (e as Error).message }, "publish failed"));
+
+/** The producer, rejoiner and slasher of a sequencer key (none for a full node), driven by the slot clock. */
+function startSequencing(opts: CreateNodeOptions, core: Core, wire: Wire, closers: Closer[]): Producer | null {
+  const { config, logger, metrics, chain, clock, mempool, db } = core;
+  const { sync, txs, network } = wire;
+  const producer = opts.sequencerKey
+    ? new Producer(config, opts.sequencerKey, {
+        chain,
+        db,
+        mempool,
+        metrics,
+        logger: logger.child({ module: "producer" }),
+        publishBatch: publisher(network, logger, GossipType.batch),
+        isSyncing: () => sync.isSyncing(),
+      })
+    : null;
+  const rejoiner =
+    producer && opts.accountKey
+      ? new Rejoiner(config, opts.accountKey, { chain, producer, txs, logger: logger.child({ module: "rejoin" }), isSyncing: () => sync.isSyncing() })
+      : null;
+  if (producer) closers.push(() => producer.close());
+  if (opts.accountKey) {
+    const slasher = new Slasher(config, opts.accountKey, { chain, txs, logger: logger.child({ module: "slasher" }) });
+    closers.push(() => slasher.close());
+  }
+  const stopClock = clock.onSlot((slot) => {
+    metrics.clock.slot.set(slot);
+    metrics.clock.epoch.set(computeEpoch(config, slot));
+    metrics.network.peers.set(network.getPeers().length);
+    void producer?.onSlot(slot);
+    rejoiner?.onSlot(slot);
+  });
+  closers.push(() => stopClock());
+  return producer;
+}
+
+/** The HTTP API; returns the port it listens on. */
+async function startApi(opts: CreateNodeOptions, core: Core, wire: Wire, producer: Producer | null, closers: Closer[]): Promise<number> {
+  const { network, sync, txs } = wire;
+  const modules: ApiModules = {
+    chain: core.chain,
+    mempool: core.mempool,
+    txs,
+    clock: core.clock,
+    metrics: core.metrics,
+    peers: () => network.getPeers(),
+    syncProgress: () => sync.progress(),
+    nodeInfo: () => ({
+      peerId: network.peerId,
+      multiaddrs: network.getMultiaddrs(),
+      sequencerIndex: producer && producer.myIndex() >= 0 ? producer.myIndex() : null,
+    }),
+  };
+  const api: ApiServer = new ApiServer(
+    core.logger.child({ module: "api" }),
+    apiHandlers(modules, () => api.openApiDocument()),
+  );
+  const port = await api.listen(opts.api.host, opts.api.port);
+  closers.push(() => api.close());
+  return port;
 }

@@ -3,7 +3,7 @@
  * sync progress, this node's next slots, and every sequencer with its stake, status, record
  * and place in the current committee (GET /status, /sequencers, /schedule).
  */
-import { apiRequest, getSequencers, getStatus, type NodeStatus, type SequencerInfo } from "@baton/client";
+import { apiRequest, getSequencers, getStatus, type NodeStatus, type Schedule, type SequencerInfo } from "@baton/client";
 import { url, type CommandSpec } from "../args.js";
 import type { Command } from "../command.js";
 import { formatSyncLine } from "./start.js";
@@ -14,17 +14,10 @@ const spec: CommandSpec = {
   flags: { api: { type: "string", valueName: "url", help: "node API", default: "http://127.0.0.1:7001" } },
 };
 
-/** /status fields beyond what the shared API client types. */
-export interface FullStatus extends NodeStatus {
-  mempool?: number;
-  sync?: { headHeight?: number; targetHeight?: number; batchesPerSecond?: number; etaSeconds?: number | null };
-  node?: { peerId: string; multiaddrs: string[]; sequencerIndex: number | null };
-}
-
-export interface ScheduleView {
-  epoch: number;
-  slots: { slot: number; leader: number; fallbacks: number[] }[];
-}
+/** What `baton status` reads of GET /status (older nodes may lack the optional parts). */
+export type FullStatus = Pick<NodeStatus, "chainId" | "slot" | "epoch" | "head" | "confirmed" | "peers" | "syncing"> &
+  Partial<Pick<NodeStatus, "mempool" | "sync" | "node">>;
+export type ScheduleView = Schedule;
 
 const short = (hex: string) => (hex.length > 14 ? `${hex.slice(0, 10)}…${hex.slice(-4)}` : hex);
 

@@ -65,7 +65,7 @@ export function loadApiOver(http: ChaosHttp): LoadApi {
       const a = await http.request("POST", `${url}/txs`, { txs }, 5_000);
       if (a.status >= 200 && a.status < 300) return a.body as { hashes: string[] };
       const err = (a.body as { error?: { code?: string; message?: string } })?.error;
-      throw new ApiError(a.status, err?.code ?? "HTTP_ERROR", err?.message ?? `status ${a.status}`);
+      throw new ApiError(err?.code ?? "HTTP_ERROR", err?.message ?? `status ${a.status}`, a.status);
     },
     async getNonce(url, pubkey) {
       const acc = await getJson<{ nonce: number; nextNonce?: number }>(http, `${url}/accounts/${pubkey}`, 2_000);

@@ -35,7 +35,7 @@ class FakeApi implements LoadApi {
       this.next.set(key, expected + 1);
       hashes.push(toHex(txHash(tx)));
     }
-    if (hashes.length === 0) throw new ApiError(400, "TX_BAD_NONCE", "txs[0]: bad nonce");
+    if (hashes.length === 0) throw new ApiError("TX_BAD_NONCE", "txs[0]: bad nonce", 400);
     return { hashes };
   }
   async getNonce(_url: string, pubkey: string) {

@@ -9,6 +9,8 @@ const genesis: Genesis = {
   sequencers: [1, 2, 3].map((b) => ({ pubkey: pk(b), account: new Uint8Array(32).fill(b), stake: 100_000n })),
   accounts: [],
 };
+/** the /sequencers fields the status line does not read */
+const SEQ_REST = { account: "0x" + "00".repeat(32), windowMisses: 0, slashed: false, unbonding: [] };
 const snap: ClusterSnapshot = {
   from: 2,
   status: {
@@ -19,12 +21,17 @@ const snap: ClusterSnapshot = {
     confirmed: { height: 117, slot: 126, root: "0x00" },
     peers: 2,
     syncing: false,
+    slotMs: 500,
+    slotsPerEpoch: 16,
+    sync: { syncing: false, headHeight: 120, targetHeight: 120, startedHeight: 120, batchesPerSecond: 0, etaSeconds: null, peer: null },
+    mempool: 0,
+    node: { peerId: "12D3KooW", multiaddrs: [], sequencerIndex: 1 },
   },
   sequencers: [
-    { index: 0, pubkey: toHex(pk(1)), stake: "100000", status: "active", produced: 44, misses: 0, consecutiveMisses: 0 },
-    { index: 1, pubkey: toHex(pk(2)).toUpperCase().replace("0X", "0x"), stake: "100000", status: "ejected", produced: 30, misses: 12, consecutiveMisses: 12 },
-    { index: 2, pubkey: toHex(pk(3)), stake: "100000", status: "active", produced: 46, misses: 1, consecutiveMisses: 0 },
-    { index: 3, pubkey: toHex(pk(9)), stake: "5000", status: "active", produced: 0, misses: 0, consecutiveMisses: 0 },
+    { index: 0, pubkey: toHex(pk(1)), stake: "100000", status: "active", produced: 44, misses: 0, consecutiveMisses: 0, ...SEQ_REST },
+    { index: 1, pubkey: toHex(pk(2)).toUpperCase().replace("0X", "0x"), stake: "100000", status: "ejected", produced: 30, misses: 12, consecutiveMisses: 12, ...SEQ_REST },
+    { index: 2, pubkey: toHex(pk(3)), stake: "100000", status: "active", produced: 46, misses: 1, consecutiveMisses: 0, ...SEQ_REST },
+    { index: 3, pubkey: toHex(pk(9)), stake: "5000", status: "active", produced: 0, misses: 0, consecutiveMisses: 0, ...SEQ_REST },
   ],
 };
 

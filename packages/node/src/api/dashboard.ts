@@ -4,12 +4,11 @@
  * this node's API.
  */
 import { createHash } from "node:crypto";
-import type { ServerResponse } from "node:http";
 import type { ChainConfig } from "@baton/core";
 import { DASHBOARD_JS, dashboardHtml } from "./dashboardPage.js";
-import type { Handler, Request } from "./server.js";
+import type { FastifyReply } from "fastify";
 
-export function dashboardHandler(config: Pick<ChainConfig, "chainId" | "genesisTime" | "slotMs" | "slotsPerEpoch">): Handler {
+export function dashboardHandler(config: Pick<ChainConfig, "chainId" | "genesisTime" | "slotMs" | "slotsPerEpoch">) {
   const html = dashboardHtml({ chainId: config.chainId, genesisTime: config.genesisTime, slotMs: config.slotMs, slotsPerEpoch: config.slotsPerEpoch });
   const body = Buffer.from(html, "utf8");
   const scriptHash = createHash("sha256").update(DASHBOARD_JS, "utf8").digest("base64");
@@ -23,15 +22,10 @@ export function dashboardHandler(config: Pick<ChainConfig, "chainId" | "genesisT
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join("; ");
-  return (_req: Request, res: ServerResponse) => {
-    res.writeHead(200, {
-      "content-type": "text/html; charset=utf-8",
-      "content-length": body.length,
-      "cache-control": "no-cache",
-      "content-security-policy": csp,
-      "x-content-type-options": "nosniff",
-    });
-    res.end(body);
-    return undefined;
+  return (_req: unknown, reply: FastifyReply): void => {
+    void reply
+      .headers({ "cache-control": "no-cache", "content-security-policy": csp, "x-content-type-options": "nosniff" })
+      .type("text/html; charset=utf-8")
+      .send(body);
   };
 }

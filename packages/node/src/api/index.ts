@@ -1,3 +1,3 @@
 export * from "./server.js";
-export * from "./routes.js";
+export * from "./handlers.js";
 export * from "./txJson.js";

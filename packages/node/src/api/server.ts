@@ -1,146 +1,185 @@
 /**
- * A small JSON HTTP server on node:http: routing, body limits, errors as
- * {"error": {"code", "message"}} with a 4xx status (5xx only for our own bugs).
+ * The node's HTTP server: fastify, with one handler per route of @baton/api's table. Fastify
+ * checks parameters against the route's schemas, serializes answers with them, answers HEAD
+ * for every GET, and @fastify/swagger turns the same table into the OpenAPI 3.1 document at
+ * GET /openapi.json. Every error leaves as {"error": {"code", "message"}} with the status
+ * of API_ERRORS (a 500 only for our own bugs, logged with the stack).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import swagger from "@fastify/swagger";
+import { API_ROUTES, ApiError, isRawBody, responseSchemas, type RouteDef, type RouteId } from "@baton/api";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
+import { VERSION } from "../version.js";
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** Request bodies over this are refused (413) before they are buffered in full. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** A client must send its whole request (headers and body) within this (slow clients are cut off). */
+const REQUEST_TIMEOUT_MS = 10_000;
 
-export interface Request {
-  method: string;
-  path: string;
+export interface HandlerRequest {
   params: Record<string, string>;
-  query: URLSearchParams;
-  body(): Promise<unknown>;
-  raw: IncomingMessage;
+  query: Record<string, string | undefined>;
+  body: unknown;
+  /** the underlying fastify request (for a route that streams) */
+  raw: FastifyRequest;
 }
 
-export type Handler = (req: Request, res: ServerResponse) => Promise<unknown> | unknown;
-interface Route {
-  method: string;
-  pattern: RegExp;
-  keys: string[];
-  handler: Handler;
-}
+/**
+ * One handler per route. A JSON route returns its answer (typed by the route's schema); a
+ * raw route (HTML, metrics, the event stream) writes it to `reply` and returns nothing.
+ */
+export type RouteHandler<K extends RouteId> = (
+  req: HandlerRequest,
+  reply: FastifyReply,
+) => (typeof API_ROUTES)[K]["ok"] extends { mediaType: string } ? void | Promise<void> : unknown;
+export type Handlers = { [K in RouteId]: RouteHandler<K> };
 
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
-
-/** JSON with bigints as decimal strings. */
+/** JSON with bigints as decimal strings (for the event stream, which fastify does not serialize). */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  return JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? v.toString() : v));
 }
 
 export class ApiServer {
-  private readonly routes: Route[] = [];
-  private server: Server | undefined;
+  private readonly app: FastifyInstance;
+  private readonly ready: Promise<void>;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    handlers: Handlers,
+  ) {
+    this.app = Fastify({
+      logger: false,
+      bodyLimit: MAX_BODY_BYTES,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      routerOptions: { ignoreTrailingSlash: true },
+      // a parameter is checked as the schema says, never coerced or filled in
+      ajv: { customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false } },
+      frameworkErrors: (error, _req, reply) => this.sendError(reply, toApiError(error)),
+    });
+    this.ready = this.setup(handlers);
+  }
 
-  route(method: string, path: string, handler: Handler): this {
-    const keys: string[] = [];
-    const pattern = new RegExp(
-      "^" +
-        path.replace(/:([a-zA-Z]+)/g, (_m, k: string) => {
-          keys.push(k);
-          return "([^/]+)";
-        }) +
-        "/?$",
-    );
-    this.routes.push({ method, pattern, keys, handler });
-    return this;
+  private async setup(handlers: Handlers): Promise<void> {
+    const app = this.app;
+    await app.register(swagger, {
+      openapi: {
+        openapi: "3.1.0",
+        info: { title: "Baton node API", version: VERSION, description: "The HTTP API of a Baton sequencer node (docs/api.md)." },
+        tags: [
+          { name: "chain", description: "the chain as this node sees it" },
+          { name: "txs", description: "submit and follow txs, read accounts" },
+          { name: "operator", description: "the operator's views: dashboard, peers, metrics" },
+        ],
+      },
+    });
+    // every body is read as text and parsed as JSON here, whatever its content-type (curl -d, fetch without a header)
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("*", { parseAs: "string" }, (_req, text, done) => {
+      if (text === "") return done(new ApiError("EMPTY_BODY", "expected a JSON body"), undefined);
+      try {
+        done(null, JSON.parse(text as string));
+      } catch (e) {
+        done(new ApiError("INVALID_JSON", `body is not valid JSON: ${(e as Error).message}`), undefined);
+      }
+    });
+    app.setErrorHandler((error, _req, reply) => this.sendError(reply, toApiError(error)));
+    app.setNotFoundHandler((req, reply) => {
+      const path = req.url.split("?")[0];
+      const other = ROUTE_PATTERNS.find((r) => r.pattern.test(path));
+      const e = other
+        ? new ApiError("METHOD_NOT_ALLOWED", `${req.method} is not allowed on ${path} (only ${other.method})`)
+        : new ApiError("NOT_FOUND", `no route ${req.method} ${path}`);
+      this.sendError(reply, e);
+    });
+    for (const id of Object.keys(API_ROUTES) as RouteId[]) this.addRoute(API_ROUTES[id], handlers[id] as RouteHandler<RouteId>, id);
+  }
+
+  private addRoute(route: RouteDef, handler: RouteHandler<RouteId>, id: RouteId): void {
+    this.app.route({
+      method: route.method,
+      url: route.url,
+      schema: {
+        operationId: id,
+        summary: route.summary,
+        ...(route.description ? { description: route.description } : {}),
+        tags: route.tags,
+        ...(route.params ? { params: route.params } : {}),
+        ...(route.querystring ? { querystring: route.querystring } : {}),
+        ...(route.body ? { body: route.body } : {}),
+        response: responseSchemas(route),
+      },
+      // POST /txs: the schema documents the body; txJson.ts checks it and names the field that is wrong
+      ...(route.body ? { validatorCompiler: () => () => true } : {}),
+      handler: async (req, reply) => {
+        const out = await handler(
+          { params: req.params as Record<string, string>, query: req.query as Record<string, string>, body: req.body, raw: req },
+          reply,
+        );
+        if (isRawBody(route.ok)) return reply;
+        return out;
+      },
+    });
+  }
+
+  /** The OpenAPI 3.1 document of this server (what GET /openapi.json answers). */
+  async openApiDocument(): Promise<Record<string, unknown>> {
+    await this.ready;
+    await this.app.ready();
+    return this.app.swagger() as unknown as Record<string, unknown>;
   }
 
   async listen(host: string, port: number): Promise<number> {
-    const server = createServer((req, res) => void this.handle(req, res));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", (e: NodeJS.ErrnoException) =>
-        reject(e.code === "EADDRINUSE" ? new Error(`api port ${port} on ${host} is already in use (set another with --api-port)`) : e),
-      );
-      server.listen(port, host, () => resolve());
-    });
-    const addr = server.address();
+    await this.ready;
+    try {
+      await this.app.listen({ host, port });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") throw new Error(`api port ${port} on ${host} is already in use (set another with --api-port)`);
+      throw e;
+    }
+    const addr = this.app.server.address();
     return typeof addr === "object" && addr ? addr.port : port;
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.app.server.closeAllConnections?.();
+    await this.app.close();
   }
 
-  private async handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(raw.url ?? "/", "http://localhost");
-    const method = raw.method ?? "GET";
-    try {
-      let matchedPath = false;
-      for (const r of this.routes) {
-        const m = r.pattern.exec(url.pathname);
-        if (!m) continue;
-        matchedPath = true;
-        if (r.method !== method) continue;
-        const params: Record<string, string> = {};
-        r.keys.forEach((k, i) => (params[k] = decodePathParam(k, m[i + 1])));
-        const req: Request = { method, path: url.pathname, params, query: url.searchParams, body: () => readJson(raw), raw };
-        const out = await r.handler(req, res);
-        if (out !== undefined && !res.headersSent) send(res, 200, out);
-        return;
-      }
-      if (matchedPath) throw new ApiError(405, "METHOD_NOT_ALLOWED", `${method} is not allowed on ${url.pathname}`);
-      throw new ApiError(404, "NOT_FOUND", `no route ${method} ${url.pathname}`);
-    } catch (e) {
-      if (res.headersSent) {
-        res.end();
-        return;
-      }
-      if (e instanceof ApiError) {
-        send(res, e.status, { error: { code: e.code, message: e.message } });
-      } else {
-        this.logger.error({ err: (e as Error).message, stack: (e as Error).stack, path: url.pathname }, "api handler failed");
-        send(res, 500, { error: { code: "INTERNAL", message: (e as Error).message } });
-      }
+  private sendError(reply: FastifyReply, e: ApiError): void {
+    if (e.status >= 500) this.logger.error({ err: e.message, stack: e.stack, path: reply.request.url }, "api handler failed");
+    if (reply.sent || reply.raw.headersSent) {
+      reply.raw.end();
+      return;
     }
+    void reply.code(e.status).type("application/json").send({ error: { code: e.code, message: e.message } });
   }
 }
 
-/** A path segment, percent-decoded; malformed encoding (`/txs/%zz`) is the client's error, not a 500. */
-function decodePathParam(key: string, raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new ApiError(400, "BAD_REQUEST", `${key}: malformed percent-encoding in ${JSON.stringify(raw.slice(0, 80))}`);
-  }
-}
+/** A route's path as a regex, to tell "no such route" (404) from "not with this method" (405). */
+const ROUTE_PATTERNS = Object.values(API_ROUTES as Record<string, RouteDef>).map((r) => ({
+  method: r.method,
+  pattern: new RegExp(`^${r.url.replace(/:[a-zA-Z]+/g, "[^/]+")}/?$`),
+}));
 
-export function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = toJson(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new ApiError(413, "BODY_TOO_LARGE", `request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(c as Buffer);
+/** Any error a handler or fastify raises, as the API's error (unknown ones are ours: INTERNAL). */
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const fe = error as FastifyError & { validationContext?: string };
+  if (fe.validation) {
+    const first = fe.validation[0];
+    const field = `${first.instancePath.replace(/^\//, "").replace(/\//g, ".") || (first.params as { missingProperty?: string }).missingProperty || fe.validationContext}`;
+    return new ApiError("INVALID_PARAM", `${field}: ${first.message ?? "invalid"}`);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.length === 0) throw new ApiError(400, "EMPTY_BODY", "expected a JSON body");
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ApiError(400, "INVALID_JSON", `body is not valid JSON: ${(e as Error).message}`);
+  switch (fe.code) {
+    case "FST_ERR_BAD_URL":
+      return new ApiError("BAD_REQUEST", `path: malformed percent-encoding (${fe.message})`);
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new ApiError("BODY_TOO_LARGE", `request body over ${MAX_BODY_BYTES} bytes`);
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new ApiError("EMPTY_BODY", "expected a JSON body");
   }
+  const err = error instanceof Error ? error : new Error(String(error));
+  const internal = new ApiError("INTERNAL", err.message);
+  internal.stack = err.stack;
+  return internal;
 }

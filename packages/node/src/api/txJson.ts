@@ -5,12 +5,12 @@
  * A body is {"tx": <one>}, {"txs": [<many>]}, one tx, or an array of txs.
  */
 import { decodeTx, fromHex, parseAmount, toHex, TX_KIND_NAMES, type Tx } from "@baton/core";
-import { ApiError } from "./server.js";
+import { ApiError } from "@baton/api";
 
 const MAX_TXS_PER_REQUEST = 10_000;
 
 function bad(field: string, expected: string): never {
-  throw new ApiError(400, "INVALID_TX", `${field}: expected ${expected}`);
+  throw new ApiError("INVALID_TX", `${field}: expected ${expected}`);
 }
 
 function hexField(v: unknown, field: string, len?: number): Uint8Array {

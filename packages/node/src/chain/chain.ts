@@ -18,6 +18,7 @@ import {
   ForkChoice,
   type BatchNode,
   type ChainConfig,
+  type ForkChoiceUpdate,
   type Genesis,
   type SignedBatch,
   type SignedBatchHeader,
@@ -27,7 +28,7 @@ import type { BatonDb } from "../db/index.js";
 import type { Mempool } from "../mempool/index.js";
 import type { Metrics } from "../metrics/index.js";
 import { Mutex } from "../util/mutex.js";
-import { ChainEvent, type BatchEventData, type EquivocationEventData, type ImportSource } from "./events.js";
+import { ChainEvent, type BatchEventData, type ChainEventMap, type EquivocationEventData, type ImportSource } from "./events.js";
 import { preverifyBatchTxs } from "./preverify.js";
 import { reportStateChanges } from "./stateChanges.js";
 import { ChainStore } from "./store.js";
@@ -45,7 +46,21 @@ export interface ChainModules {
   logger: Logger;
 }
 
-export class Chain extends EventEmitter {
+/** One import, from its start to its announcement. */
+interface ImportedBatch {
+  batch: SignedBatch;
+  root: string;
+  source: ImportSource;
+  /** process.hrtime.bigint() when the import started */
+  started: bigint;
+  parentState: State;
+  state: State;
+  update: ForkChoiceUpdate;
+  oldHead: BatchNode;
+  headChanged: boolean;
+}
+
+export class Chain extends EventEmitter<ChainEventMap> {
   readonly config: ChainConfig;
   readonly genesisRoot: Uint8Array;
   readonly store: ChainStore;
@@ -242,24 +257,7 @@ export class Chain extends EventEmitter {
     const head = update.head;
     const headChanged = toHex(head.root) !== toHex(oldHead.root);
 
-    // txs: those in batches that joined the head chain leave the mempool; those in batches
-    // that left it (a reorg) come back
-    let added: BatchNode[] = [];
-    let removed: BatchNode[] = [];
-    if (update.reorg) {
-      added = update.reorg.added;
-      removed = update.reorg.removed;
-      this.modules.metrics?.chain.reorgs.inc();
-      this.logger.info({ depth: removed.length, newHead: toHex(head.root), oldHead: toHex(oldHead.root) }, "reorg");
-    } else if (headChanged) {
-      added = this.pathFrom(oldHead, head);
-    }
-    for (const n of removed) mempool.reinsert(this.batches.get(toHex(n.root))?.txs ?? []);
-    for (const n of added) mempool.removeIncluded(this.batches.get(toHex(n.root))?.txs ?? []);
-    if (headChanged) {
-      mempool.pruneStale((sender) => this.nonceOf(sender));
-      mempool.expire();
-    }
+    const { added, removed } = this.updateMempool(update, oldHead, headChanged);
 
     await this.store.persistImport({
       batch,
@@ -277,10 +275,44 @@ export class Chain extends EventEmitter {
       this.batches.delete(k);
     }
 
+    this.announce({ batch, root, source, started, parentState, state, update, oldHead, headChanged });
+    return { status: "imported", root, head: toHex(head.root) === root };
+  }
+
+  /**
+   * The mempool follows the head: txs of batches that joined the head chain leave it, those of
+   * batches that left it (a reorg) come back. Returns the batches that joined and left.
+   */
+  private updateMempool(update: ForkChoiceUpdate, oldHead: BatchNode, headChanged: boolean): { added: BatchNode[]; removed: BatchNode[] } {
+    const mempool = this.modules.mempool;
+    const head = update.head;
+    let added: BatchNode[] = [];
+    let removed: BatchNode[] = [];
+    if (update.reorg) {
+      added = update.reorg.added;
+      removed = update.reorg.removed;
+      this.modules.metrics?.chain.reorgs.inc();
+      this.logger.info({ depth: removed.length, newHead: toHex(head.root), oldHead: toHex(oldHead.root) }, "reorg");
+    } else if (headChanged) {
+      added = this.pathFrom(oldHead, head);
+    }
+    for (const n of removed) mempool.reinsert(this.batches.get(toHex(n.root))?.txs ?? []);
+    for (const n of added) mempool.removeIncluded(this.batches.get(toHex(n.root))?.txs ?? []);
+    if (headChanged) {
+      mempool.pruneStale((sender) => this.nonceOf(sender));
+      mempool.expire();
+    }
+    return { added, removed };
+  }
+
+  /** After an import is stored: metrics, the batch event, state changes on the head chain, head and confirmed events. */
+  private announce(imported: ImportedBatch): void {
+    const { batch, root, update, oldHead, headChanged } = imported;
+    const head = update.head;
     const m = this.modules.metrics;
     if (m) {
       m.chain.batchesImported.inc();
-      m.chain.batchImportSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      m.chain.batchImportSeconds.observe(Number(process.hrtime.bigint() - imported.started) / 1e9);
       m.chain.headHeight.set(head.height);
       m.chain.headSlot.set(head.slot);
       m.chain.confirmedHeight.set(update.confirmed.height);
@@ -291,7 +323,7 @@ export class Chain extends EventEmitter {
       height: batch.header.height,
       proposer: batch.header.proposerIndex,
       txs: batch.txs.length,
-      source,
+      source: imported.source,
       importedAt: Date.now(),
       batch,
     };
@@ -299,7 +331,7 @@ export class Chain extends EventEmitter {
     this.emit(ChainEvent.batch, data);
     if (headChanged) {
       if (!update.reorg && toHex(batch.header.parentRoot) === toHex(oldHead.root)) {
-        reportStateChanges(parentState, state, this.config, batch.header.slot, this.logger, m, (ev, d) => this.emit(ev, d));
+        reportStateChanges(imported.parentState, imported.state, this.config, batch.header.slot, this.logger, m, (ev, ...d) => this.emitEvent(ev, ...d));
       }
       this.emit(ChainEvent.head, { root: toHex(head.root), slot: head.slot, height: head.height });
     }
@@ -307,7 +339,11 @@ export class Chain extends EventEmitter {
       const c = update.confirmed;
       this.emit(ChainEvent.confirmed, { root: toHex(c.root), slot: c.slot, height: c.height });
     }
-    return { status: "imported", root, head: toHex(head.root) === root };
+  }
+
+  /** emit() with the event map's types for a name known only as a type parameter */
+  private emitEvent<K extends keyof ChainEventMap>(name: K, ...data: ChainEventMap[K]): void {
+    (this.emit as (name: K, ...args: ChainEventMap[K]) => boolean)(name, ...data);
   }
 
   /** A second valid batch of one proposer for one slot is proof of equivocation: emit it (a slasher submits it). */

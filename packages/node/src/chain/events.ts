@@ -1,3 +1,4 @@
+import type { ApiEventMap, BatchEvent } from "@baton/api";
 import type { SignedBatch, SignedBatchHeader } from "@baton/core";
 
 export enum ChainEvent {
@@ -18,16 +19,14 @@ export interface EquivocationEventData {
   header2: SignedBatchHeader;
 }
 
-export interface BatchEventData {
-  root: string;
-  slot: number;
-  height: number;
-  proposer: number;
-  txs: number;
-  source: ImportSource;
-  /** unix ms when this node finished importing it (tools time soft confirmation with it) */
-  importedAt: number;
+/** The batch event as the API streams it (@baton/api's BatchEvent), plus the batch itself. */
+export interface BatchEventData extends BatchEvent {
   batch: SignedBatch;
 }
 
-export type ImportSource = "gossip" | "sync" | "produced" | "api";
+export type ImportSource = BatchEvent["source"];
+
+/** What the Chain emits: the API's events (same names and payloads) and equivocation evidence. */
+export type ChainEventMap = { [K in keyof ApiEventMap]: [K extends "batch" ? BatchEventData : ApiEventMap[K]] } & {
+  equivocation: [EquivocationEventData];
+};

@@ -2,10 +2,11 @@
  * Turns the difference between a parent state and its child into logs, metrics and
  * events: misses recorded, ejections, rejoins, exits. Run for batches that extend the head.
  */
+import type { StatusChangeEvent } from "@baton/api";
 import type { Logger } from "pino";
 import { SequencerStatus, SEQUENCER_STATUS_NAMES, type ChainConfig, type State } from "@baton/core";
 import type { Metrics } from "../metrics/index.js";
-import { ChainEvent } from "./events.js";
+import { ChainEvent, type ChainEventMap } from "./events.js";
 
 export function reportStateChanges(
   before: State,
@@ -14,7 +15,7 @@ export function reportStateChanges(
   slot: number,
   logger: Logger,
   metrics: Metrics | null,
-  emit: (ev: ChainEvent, data: unknown) => void,
+  emit: <K extends keyof ChainEventMap>(ev: K, ...data: ChainEventMap[K]) => void,
 ): void {
   for (let i = 0; i < after.sequencers.length; i++) {
     const a = after.sequencers[i];
@@ -27,7 +28,13 @@ export function reportStateChanges(
       emit(ChainEvent.miss, { sequencer: i, misses: newMisses, slot });
     }
     if (a.status === b.status) continue;
-    const data = { sequencer: i, slot, from: SEQUENCER_STATUS_NAMES[b.status], to: SEQUENCER_STATUS_NAMES[a.status], stake: a.stake.toString() };
+    const data: StatusChangeEvent = {
+      sequencer: i,
+      slot,
+      from: SEQUENCER_STATUS_NAMES[b.status] as StatusChangeEvent["from"],
+      to: SEQUENCER_STATUS_NAMES[a.status] as StatusChangeEvent["to"],
+      stake: a.stake.toString(),
+    };
     if (a.status === SequencerStatus.ejected) {
       metrics?.chain.ejections.inc();
       logger.info(data, "sequencer ejected");

@@ -33,21 +33,9 @@ export interface SyncOptions {
 }
 export const defaultSyncOptions: SyncOptions = { batchSize: 256, pollIntervalMs: 2_000, distrustMs: 60_000, progressWindowMs: 6_000 };
 
-export interface SyncProgress {
-  syncing: boolean;
-  /** our head height */
-  headHeight: number;
-  /** while syncing, the head height the peer we sync from claims; otherwise our head height */
-  targetHeight: number;
-  /** our head height when the current range sync started */
-  startedHeight: number;
-  /** imported batches per second over the current range sync (0 when none runs) */
-  batchesPerSecond: number;
-  /** seconds to reach targetHeight at that rate; null when not syncing or no rate yet */
-  etaSeconds: number | null;
-  /** the peer we range-sync from, or null */
-  peer: string | null;
-}
+/** What GET /status reports under `sync` (its schema, with each field described, is @baton/api's). */
+import type { SyncProgress } from "@baton/api";
+export type { SyncProgress };
 
 export class SyncService {
   /** peers we are comparing heads with (status requests in flight) */

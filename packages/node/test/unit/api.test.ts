@@ -3,7 +3,8 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { encodeTx, makeUserTx, toHex, txHash } from "@baton/core";
 import { edKey } from "@baton/core/testing";
-import { ApiError } from "../../src/api/server.js";
+import { ApiError, isApiErrorCode, statusOfCode } from "@baton/api";
+import { MempoolErrorCode } from "../../src/mempool/index.js";
 import { parseTxsBody, txToJson } from "../../src/api/txJson.js";
 
 const test = suite("api: tx bodies");
@@ -46,3 +47,14 @@ for (const [name, body, message] of bad) {
 }
 
 test.run();
+
+const codes = suite("api: error codes");
+
+codes("every mempool refusal has an HTTP status in @baton/api's table (not a 500)", () => {
+  for (const code of Object.values(MempoolErrorCode)) {
+    assert.ok(isApiErrorCode(code), `${code} is missing from API_ERRORS`);
+    assert.ok(statusOfCode(code) < 500 || code === MempoolErrorCode.FULL, code);
+  }
+});
+
+codes.run();

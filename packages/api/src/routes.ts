@@ -1,0 +1,205 @@
+/**
+ * Every route of the node's HTTP API, once: method, path, parameters and the schema of each
+ * answer. The node registers a handler per route from this table (and cannot miss one: the
+ * handler map is typed by it), the OpenAPI document is generated from it, and the client's
+ * calls are typed by it.
+ */
+import Type, { type Static, type TSchema } from "typebox";
+import { API_ERRORS, type ApiErrorCode } from "./errors.js";
+import {
+  Account,
+  Batch,
+  BatchIdParams,
+  EpochQuery,
+  ErrorBody,
+  MempoolInfo,
+  NodeStatus,
+  OpenApiDocument,
+  PeerList,
+  PubkeyParams,
+  Schedule,
+  SequencerList,
+  SubmitTxsBody,
+  SubmitTxsResult,
+  TxHashParams,
+  TxStatus,
+} from "./schemas.js";
+
+/** A body that is not JSON: described by its media type. */
+export interface RawBody {
+  mediaType: string;
+  description: string;
+}
+
+export interface RouteDef {
+  method: "GET" | "POST";
+  url: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  params?: TSchema;
+  querystring?: TSchema;
+  body?: TSchema;
+  /** the 200 answer: a JSON schema, or a raw media type */
+  ok: TSchema | RawBody;
+  /** the error codes this route answers with besides INTERNAL (each documented with its status) */
+  errors: ApiErrorCode[];
+}
+
+const def = <R extends RouteDef>(route: R): R => route;
+
+export const API_ROUTES = {
+  dashboard: def({
+    method: "GET",
+    url: "/",
+    summary: "the live dashboard (an HTML page reading /status, /sequencers and /events)",
+    tags: ["operator"],
+    ok: { mediaType: "text/html", description: "the dashboard page" },
+    errors: [],
+  }),
+  getStatus: def({
+    method: "GET",
+    url: "/status",
+    summary: "the node's view: clock, head, confirmed batch, peers, sync, mempool",
+    tags: ["chain"],
+    ok: NodeStatus,
+    errors: [],
+  }),
+  getSequencers: def({
+    method: "GET",
+    url: "/sequencers",
+    summary: "every sequencer in the head state: stake, status, production and misses, unbonding stake",
+    tags: ["chain"],
+    ok: SequencerList,
+    errors: [],
+  }),
+  getSchedule: def({
+    method: "GET",
+    url: "/schedule",
+    summary: "the leader and fallbacks of each slot of an epoch (the current or the next)",
+    tags: ["chain"],
+    querystring: EpochQuery,
+    ok: Schedule,
+    errors: ["INVALID_PARAM", "EPOCH_NOT_AVAILABLE"],
+  }),
+  getBatch: def({
+    method: "GET",
+    url: "/batches/:id",
+    summary: "a batch by height (on the head chain) or by root (any imported batch)",
+    tags: ["chain"],
+    params: BatchIdParams,
+    ok: Batch,
+    errors: ["BAD_REQUEST", "INVALID_PARAM", "NOT_FOUND"],
+  }),
+  submitTxs: def({
+    method: "POST",
+    url: "/txs",
+    summary: "submit signed txs to the mempool (and gossip)",
+    description:
+      "200 if at least one tx was accepted (the refused ones are listed in `errors`); if every tx was refused, the first refusal's code and status.",
+    tags: ["txs"],
+    body: SubmitTxsBody,
+    ok: SubmitTxsResult,
+    errors: [
+      "EMPTY_BODY",
+      "INVALID_JSON",
+      "INVALID_TX",
+      "BODY_TOO_LARGE",
+      "MEMPOOL_FULL",
+      "MEMPOOL_SENDER_FULL",
+      "MEMPOOL_BAD_SIGNATURE",
+      "MEMPOOL_FEE_TOO_LOW",
+      "MEMPOOL_TOO_LARGE",
+      "MEMPOOL_DUPLICATE_NONCE",
+      "MEMPOOL_STALE_NONCE",
+      "MEMPOOL_UNKNOWN_SENDER",
+      "MEMPOOL_INSUFFICIENT_BALANCE",
+      "MEMPOOL_NONCE_TOO_FAR",
+    ],
+  }),
+  getTx: def({
+    method: "GET",
+    url: "/txs/:hash",
+    summary: "where a tx is: pending in the mempool, included in the head chain, or confirmed",
+    tags: ["txs"],
+    params: TxHashParams,
+    ok: TxStatus,
+    errors: ["BAD_REQUEST", "INVALID_PARAM", "NOT_FOUND"],
+  }),
+  getAccount: def({
+    method: "GET",
+    url: "/accounts/:pubkey",
+    summary: "an account's balance and nonce in the head state (exists: false if it has none)",
+    tags: ["txs"],
+    params: PubkeyParams,
+    ok: Account,
+    errors: ["BAD_REQUEST", "INVALID_PARAM"],
+  }),
+  getMempool: def({
+    method: "GET",
+    url: "/mempool",
+    summary: "the number of pending txs",
+    tags: ["txs"],
+    ok: MempoolInfo,
+    errors: [],
+  }),
+  getPeers: def({
+    method: "GET",
+    url: "/peers",
+    summary: "connected libp2p peers",
+    tags: ["operator"],
+    ok: PeerList,
+    errors: [],
+  }),
+  getMetrics: def({
+    method: "GET",
+    url: "/metrics",
+    summary: "Prometheus metrics (docs/operators.md lists them)",
+    tags: ["operator"],
+    ok: { mediaType: "text/plain", description: "Prometheus text exposition format" },
+    errors: ["NOT_FOUND"],
+  }),
+  getEvents: def({
+    method: "GET",
+    url: "/events",
+    summary: "server-sent events: batch, head, confirmed, miss, ejected, rejoined, exited",
+    description: "`event:` is the name, `data:` one JSON object (schemas: BatchEvent, BlockRef, MissEvent, StatusChangeEvent).",
+    tags: ["chain"],
+    ok: { mediaType: "text/event-stream", description: "one event per chain event, as it happens" },
+    errors: [],
+  }),
+  getOpenApi: def({
+    method: "GET",
+    url: "/openapi.json",
+    summary: "this document (OpenAPI 3.1)",
+    tags: ["operator"],
+    ok: OpenApiDocument,
+    errors: [],
+  }),
+} as const satisfies Record<string, RouteDef>;
+
+export type RouteId = keyof typeof API_ROUTES;
+export type Route<K extends RouteId> = (typeof API_ROUTES)[K];
+
+/** What a route answers with on success (a JSON body's type; a raw body is the handler's to write). */
+export type RouteReply<K extends RouteId> = Route<K>["ok"] extends TSchema ? Static<Route<K>["ok"]> : undefined;
+export type RouteParams<K extends RouteId> = Route<K> extends { params: infer P extends TSchema } ? Static<P> : Record<string, never>;
+export type RouteQuery<K extends RouteId> = Route<K> extends { querystring: infer Q extends TSchema } ? Static<Q> : Record<string, never>;
+
+export const isRawBody = (ok: TSchema | RawBody): ok is RawBody => typeof (ok as RawBody).mediaType === "string";
+
+/** The answers of a route as fastify/OpenAPI response schemas: 200 and one entry per error status. */
+export function responseSchemas(route: RouteDef): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  out["200"] = isRawBody(route.ok)
+    ? { description: route.ok.description, content: { [route.ok.mediaType]: { schema: Type.String() } } }
+    : route.ok;
+  for (const code of [...route.errors, "INTERNAL" as const]) {
+    const { status, description } = API_ERRORS[code];
+    const key = String(status);
+    const prev = out[key] as { description: string } | undefined;
+    const line = `${code}: ${description}`;
+    out[key] = { ...ErrorBody, description: prev ? `${prev.description}; ${line}` : line };
+  }
+  return out;
+}

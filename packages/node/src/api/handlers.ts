@@ -1,0 +1,226 @@
+/**
+ * The handler of each route of @baton/api's table (the table types this map: a route without
+ * a handler does not compile). docs/api.md describes the routes; server.ts serves them.
+ */
+import {
+  API_EVENT_NAMES,
+  ApiError,
+  type Account,
+  type Batch,
+  type BlockRef,
+  type MempoolInfo,
+  type NodeStatus,
+  type PeerList,
+  type Schedule,
+  type SequencerInfo,
+  type SubmitTxsResult,
+  type TxStatus,
+} from "@baton/api";
+import {
+  computeEpoch,
+  fromHex,
+  getScheduleForEpoch,
+  headerRoot,
+  SEQUENCER_STATUS_NAMES,
+  toHex,
+  txHash,
+  windowMisses,
+  type SignedBatch,
+} from "@baton/core";
+import type { FastifyReply } from "fastify";
+import type { Chain } from "../chain/index.js";
+import type { Clock } from "../clock/index.js";
+import type { Mempool } from "../mempool/index.js";
+import type { Metrics } from "../metrics/index.js";
+import type { TxService } from "../txs/index.js";
+import { dashboardHandler } from "./dashboard.js";
+import { toJson, type HandlerRequest, type Handlers } from "./server.js";
+import { parseTxsBody } from "./txJson.js";
+
+export interface ApiModules {
+  chain: Chain;
+  mempool: Mempool;
+  txs: TxService;
+  clock: Clock;
+  metrics: Metrics | null;
+  peers(): PeerList;
+  syncProgress(): NodeStatus["sync"];
+  nodeInfo(): NodeStatus["node"];
+}
+
+const blockRef = (n: { root: Uint8Array; slot: number; height: number }): BlockRef => ({ height: n.height, slot: n.slot, root: toHex(n.root) });
+
+function parseRoot(v: string, name: string): string {
+  try {
+    return toHex(fromHex(v, 32));
+  } catch {
+    throw new ApiError("INVALID_PARAM", `${name}: expected a height or a 0x-prefixed 32-byte root`);
+  }
+}
+
+export function batchToJson(b: SignedBatch): Batch {
+  const h = b.header;
+  return {
+    root: toHex(headerRoot(h)),
+    chainId: h.chainId,
+    slot: h.slot,
+    height: h.height,
+    proposer: h.proposerIndex,
+    parentRoot: toHex(h.parentRoot),
+    txRoot: toHex(h.txRoot),
+    stateRoot: toHex(h.stateRoot),
+    randaoReveal: toHex(h.randaoReveal),
+    signature: toHex(b.signature),
+    txs: b.txs.map((t) => toHex(txHash(t))),
+  };
+}
+
+export function apiHandlers(m: ApiModules, openApi: () => Promise<Record<string, unknown>>): Handlers {
+  const { chain } = m;
+  const config = chain.config;
+  return {
+    dashboard: dashboardHandler(config),
+    getStatus: (): NodeStatus => status(m),
+    getSequencers: (): SequencerInfo[] => sequencers(chain),
+    getSchedule: (req): Schedule => schedule(m, req),
+    getBatch: async (req): Promise<Batch> => {
+      const id = req.params.id;
+      const batch = /^[0-9]{1,15}$/.test(id) ? await chain.getBatchAtHeight(Number(id)) : await chain.getBatch(parseRoot(id, "id"));
+      if (!batch) throw new ApiError("NOT_FOUND", `no batch ${id}`);
+      return batchToJson(batch);
+    },
+    submitTxs: (req): SubmitTxsResult => submitTxs(m, req.body),
+    getTx: (req): Promise<TxStatus> => txStatus(m, parseRoot(req.params.hash, "hash")),
+    getAccount: (req): Account => account(m, req.params.pubkey),
+    getMempool: (): MempoolInfo => ({ size: m.mempool.size }),
+    getPeers: () => m.peers(),
+    getMetrics: async (_req, reply) => {
+      if (!m.metrics) throw new ApiError("NOT_FOUND", "metrics are disabled");
+      const text = await m.metrics.registry.metrics();
+      void reply.type(m.metrics.registry.contentType).send(text);
+    },
+    getEvents: (req, reply) => streamEvents(chain, req, reply),
+    getOpenApi: () => openApi(),
+  };
+}
+
+function status(m: ApiModules): NodeStatus {
+  const config = m.chain.config;
+  const slot = m.clock.currentSlot();
+  const sync = m.syncProgress();
+  return {
+    chainId: config.chainId,
+    slotMs: config.slotMs,
+    slotsPerEpoch: config.slotsPerEpoch,
+    slot,
+    epoch: computeEpoch(config, slot),
+    head: blockRef(m.chain.getHead()),
+    confirmed: blockRef(m.chain.getConfirmed()),
+    peers: m.peers().length,
+    syncing: sync.syncing,
+    sync,
+    mempool: m.mempool.size,
+    node: m.nodeInfo(),
+  };
+}
+
+function sequencers(chain: Chain): SequencerInfo[] {
+  const state = chain.getHeadState();
+  return state.sequencers.map((s, index) => ({
+    index,
+    pubkey: toHex(s.pubkey),
+    account: toHex(s.account),
+    stake: s.stake.toString(),
+    status: SEQUENCER_STATUS_NAMES[s.status] as SequencerInfo["status"],
+    produced: s.produced,
+    misses: s.misses,
+    consecutiveMisses: s.consecutiveMisses,
+    windowMisses: windowMisses(s.missBits),
+    slashed: s.slashed,
+    unbonding: state.unbonding
+      .filter((u) => u.sequencerIndex === index)
+      .map((u) => ({ token: u.token, amount: u.amount.toString(), releaseEpoch: u.releaseEpoch })),
+  }));
+}
+
+function schedule(m: ApiModules, req: HandlerRequest): Schedule {
+  const config = m.chain.config;
+  const state = m.chain.getHeadState();
+  const epoch = req.query.epoch !== undefined ? Number(req.query.epoch) : computeEpoch(config, m.clock.currentSlot());
+  const known = [state.currentCommittee.epoch, state.nextCommittee.epoch];
+  if (!known.includes(epoch)) {
+    throw new ApiError("EPOCH_NOT_AVAILABLE", `epoch: the head state knows the schedule of epochs ${known.join(" and ")}, not ${epoch}`);
+  }
+  const s = getScheduleForEpoch(state, config, epoch);
+  return { epoch, slots: s.slots.map((x) => ({ slot: x.slot, leader: x.order[0], fallbacks: x.order.slice(1) })) };
+}
+
+function submitTxs(m: ApiModules, body: unknown): SubmitTxsResult {
+  if (body === undefined) throw new ApiError("EMPTY_BODY", "expected a JSON body");
+  const results = m.txs.submit(parseTxsBody(body));
+  const errors = results.flatMap((r, index) => (r.error ? [{ index, hash: r.hash, ...r.error }] : []));
+  if (errors.length === results.length) {
+    const first = errors[0];
+    throw new ApiError(first.code, `txs[${first.index}]: ${first.message}`);
+  }
+  return { hashes: results.filter((r) => !r.error).map((r) => r.hash), ...(errors.length ? { errors } : {}) };
+}
+
+async function txStatus(m: ApiModules, hash: string): Promise<TxStatus> {
+  const found = await findTx(m, hash);
+  if (found) return found;
+  // an import takes an included tx out of the mempool before its write of the tx index
+  // lands: a tx in that window is in neither; ask again once the import is done
+  await m.chain.whenIdle(2_000);
+  const again = await findTx(m, hash);
+  if (again) return again;
+  throw new ApiError("NOT_FOUND", `tx ${hash} is neither pending nor in the head chain`);
+}
+
+async function findTx(m: ApiModules, hash: string): Promise<TxStatus | null> {
+  const { chain } = m;
+  const root = await chain.store.getTxBatchRoot(hash);
+  if (root) {
+    const batch = await chain.getBatch(toHex(root));
+    if (batch) {
+      const onHead = await chain.getBatchAtHeight(batch.header.height);
+      if (onHead && toHex(headerRoot(onHead.header)) === toHex(root)) {
+        const confirmed = batch.header.height <= chain.getConfirmed().height;
+        return { hash, status: confirmed ? "confirmed" : "included", height: batch.header.height, slot: batch.header.slot, batch: toHex(root) };
+      }
+    }
+  }
+  if (m.mempool.has(hash)) return { hash, status: "pending", height: null, slot: null };
+  return null;
+}
+
+function account(m: ApiModules, pubkeyHex: string): Account {
+  let pk: Uint8Array;
+  try {
+    pk = fromHex(pubkeyHex, 32);
+  } catch {
+    throw new ApiError("INVALID_PARAM", "pubkey: expected 0x-prefixed 32-byte ed25519 public key");
+  }
+  const acc = m.chain.findAccount(pk);
+  const nonce = acc?.nonce ?? 0;
+  return { pubkey: toHex(pk), balance: (acc?.balance ?? 0n).toString(), nonce, nextNonce: m.mempool.nextNonce(pk, nonce), exists: !!acc };
+}
+
+/** Server-sent events: one JSON object per chain event, for the dashboard and for tools. */
+function streamEvents(chain: Chain, req: HandlerRequest, reply: FastifyReply): void {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  res.write(": baton events\n\n");
+  const unsubscribe = API_EVENT_NAMES.map((name) => {
+    const listener = (data: object) => {
+      const { batch: _omit, ...rest } = data as { batch?: unknown };
+      res.write(`event: ${name}\ndata: ${toJson(rest)}\n\n`);
+    };
+    chain.on(name, listener);
+    return () => chain.off(name, listener);
+  });
+  req.raw.raw.on("close", () => {
+    for (const off of unsubscribe) off();
+  });
+}
