@@ -10,6 +10,7 @@ import { intField, isObject, objectField, parseAmount } from "../config/fields.j
 import { MAX_STAKE_TOKENS } from "../types/ssz.js";
 import { stakedCandidates } from "./eligible.js";
 import type { GenesisField, Mechanism, MechanismConfig, StakeFields } from "./types.js";
+import { BPS } from "../config/ranges.js";
 
 export interface StakeToken {
   name: string;
@@ -23,7 +24,6 @@ export interface PosParams {
 
 export const NATIVE_TOKEN = "native";
 
-const BPS = 10_000n;
 
 function parseTokens(v: unknown, field: string): StakeToken[] {
   if (!Array.isArray(v) || v.length < 1 || v.length > MAX_STAKE_TOKENS) {

@@ -7,8 +7,8 @@ import type { ChainConfig } from "../config/chainConfig.js";
 import type { Sequencer } from "../types/ssz.js";
 import { mechanismOf } from "./registry.js";
 import type { StakeFields } from "./types.js";
+import { BPS } from "../config/ranges.js";
 
-const BPS = 10_000n;
 
 /** The minimum stake of the chain: its mechanism's (poa: the authorities' bond, 0 = none), else minStake. */
 export function minStakeOf(config: ChainConfig): bigint {

@@ -26,8 +26,8 @@ import type { StateDraft } from "../state/draft.js";
 import { SequencerStatus } from "../types/enums.js";
 import { processMechanismEpoch } from "./mechanismEpoch.js";
 import { processRestakeDeadlines } from "./penalties.js";
+import { BPS } from "../config/ranges.js";
 
-const BPS = 10_000n;
 
 /**
  * Stake lost at one epoch transition by a sequencer ejected `epochsEjected` epochs ago:

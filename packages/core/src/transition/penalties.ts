@@ -8,8 +8,8 @@ import { effectiveStake, minStakeOf, reduceTokenStakes } from "../mechanism/stak
 import { SequencerStatus } from "../types/enums.js";
 import type { StateDraft } from "../state/draft.js";
 import { writableDelegation, writableUnbonding } from "../state/lists.js";
+import { BPS } from "../config/ranges.js";
 
-const BPS = 10_000n;
 
 /** Burns `bps` of sequencer `index`'s stake, token stakes, unbonding withdrawals and delegations (active and unbonding). */
 export function burnShare(draft: StateDraft, index: number, bps: number): bigint {

@@ -23,8 +23,8 @@ import { BidStatus } from "../../types/enums.js";
 import { isCandidate } from "../eligible.js";
 import type { EpochMode, MechanismConfig } from "../types.js";
 import { auctionBond, type AuctionParams } from "./params.js";
+import { BPS } from "../../config/ranges.js";
 
-const BPS = 10_000n;
 
 export function settleAuction(draft: StateDraft, config: MechanismConfig<AuctionParams>, target: number, mode: EpochMode = "normal"): void {
   const p = config.mechanismParams;

@@ -12,8 +12,8 @@ import { retainDelegations, writableDelegation } from "../../state/lists.js";
 import { MAX_AMOUNT, type Delegation } from "../../types/ssz.js";
 import type { MechanismConfig, WeightedSequencer } from "../types.js";
 import type { DposParams } from "./params.js";
+import { BPS } from "../../config/ranges.js";
 
-const BPS = 10_000n;
 
 export function electSeats(weights: WeightedSequencer[], seats: number): WeightedSequencer[] {
   if (seats === 0 || weights.length <= seats) return weights;
