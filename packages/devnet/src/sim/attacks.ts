@@ -4,9 +4,10 @@
  * what the attack gained as the difference of the two runs. Gains are the attacker's
  * advantage (for the outage, the damage done); a gain above 0 — or a measure past its limit
  * — means the attack paid off under the rules the core enforces.
- * - bid inflater (auction): three honest bidders bid 500/300/100, k = 3 winners; the
- *   inflater values an epoch at 200 and reveals 900,000. Measured: its share of slots led, of
- *   confirmation weight (gain: the increase) and what it paid (gain: the saving).
+ * - bid inflater (on mechanisms with `sealedBids`: the auction): three honest bidders bid
+ *   500/300/100, k = 3 winners; the inflater values an epoch at 200 and reveals 900,000.
+ *   Measured: its share of slots led, of confirmation weight (gain: the increase) and what it
+ *   paid (gain: the saving).
  * - slash escaper (every mechanism): equivocates at its first led slot from epoch 2 and
  *   unstakes its whole stake in that batch; the evidence lands SLASH_DELAY_SLOTS later.
  *   Baseline: it equivocates and stays. Measured: what it holds at the end (balance, stake,
@@ -17,6 +18,7 @@
  */
 import { MECHANISM_NAMES, type MechanismName } from "@baton/core";
 import { holdingsOf } from "./capital.js";
+import { simMechanismOf } from "./mechanisms/index.js";
 import { runSim, type SimOptions, type SimResult } from "./engine.js";
 import { baselineOf, type Profile } from "./profiles.js";
 
@@ -82,13 +84,14 @@ const withBaselines = (profiles: Profile[]) => profiles.map(baselineOf);
 const indexOfKind = (profiles: Profile[], kind: Profile["kind"]) => profiles.findIndex((p) => p.kind === kind);
 const slotShare = (r: SimResult, i: number) => (r.metrics.produced === 0 ? 0 : r.slotsLed[i] / r.metrics.produced);
 
-export function bidInflater(priceRule: "first" | "second", base: AttackBase): AttackScenario {
+/** The bid inflater on `mechanism`, one with sealed bids and the auction's params (winners, priceRule). */
+export function bidInflater(mechanism: MechanismName, priceRule: "first" | "second", base: AttackBase): AttackScenario {
   const profiles: Profile[] = [...INFLATER.honestBids.map((bid): Profile => ({ kind: "bidder", bid })), { kind: "inflater", value: INFLATER.value, bid: INFLATER.bid }];
   const a = indexOfKind(profiles, "inflater");
-  const run = { ...base, mechanism: "auction" as const, sequencers: profiles.length, committeeSize: 0, epochs: 24, profiles, mechanismParams: { winners: INFLATER.winners, priceRule } };
+  const run = { ...base, mechanism, sequencers: profiles.length, committeeSize: 0, epochs: 24, profiles, mechanismParams: { winners: INFLATER.winners, priceRule } };
   return {
     attack: "bid inflater",
-    label: `auction (${priceRule})`,
+    label: `${mechanism} (${priceRule})`,
     run,
     baseline: { ...run, profiles: withBaselines(profiles) },
     measure: (r, b) => [
@@ -133,11 +136,11 @@ export function outage(mechanism: MechanismName, base: AttackBase): AttackScenar
   };
 }
 
-/** The scenarios for `mechanisms`: the inflater under both price rules if the auction is among them. */
+/** The scenarios for `mechanisms`: the inflater under both price rules on those with sealed bids (the auction). */
 export function attackScenarios(mechanisms: readonly MechanismName[], base: AttackBase): AttackScenario[] {
   const ordered = MECHANISM_NAMES.filter((m) => mechanisms.includes(m));
   return [
-    ...(ordered.includes("auction") ? [bidInflater("second", base), bidInflater("first", base)] : []),
+    ...ordered.filter((name) => simMechanismOf(name).sealedBids === true).flatMap((name) => [bidInflater(name, "second", base), bidInflater(name, "first", base)]),
     ...ordered.map((m) => slashEscaper(m, base)),
     ...ordered.map((m) => outage(m, base)),
   ];

@@ -8,5 +8,6 @@ export { formatTable, formatLegend, describeScenario, tableRow, TABLE_COLUMNS } 
 export { writeCharts, chartFiles } from "./charts.js";
 export { parseProfile, parseProfileMix, profileLabel, baselineOf, ProfileError, type Profile } from "./profiles.js";
 export { makePopulation, defaultProfiles, type SimSequencer } from "./population.js";
+export { SIM_MECHANISMS, simMechanismOf, type SimMechanism, type MechanismAgent, type AgentTurn } from "./mechanisms/index.js";
 export { gini, nakamoto, lorenz } from "./stats.js";
 export type { SimMetrics, SimSeries } from "./recorder.js";

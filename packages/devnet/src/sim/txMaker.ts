@@ -6,6 +6,8 @@
 import { findAccountIndex, ssz, TxKind, type SignedBatchHeader, type State, type Tx } from "@baton/core";
 
 const NO_SIGNATURE = new Uint8Array(64);
+/** no proof of possession: a top-up of a sequencer whose key is known needs none */
+const NO_POP = new Uint8Array(96);
 
 export class TxMaker {
   private readonly used = new Map<string, number>();
@@ -20,6 +22,11 @@ export class TxMaker {
     this.used.set(key, offset + 1);
     const nonce = (this.state.accounts[findAccountIndex(this.state.accounts, sender)]?.nonce ?? 0) + offset;
     return { body: { sender, nonce, fee: this.fee, kind, payload }, signature: NO_SIGNATURE };
+  }
+
+  /** Adds native stake to the sequencer with BLS key `pubkey` (a restake, a bond posted after admission). */
+  topUp(sender: Uint8Array, pubkey: Uint8Array, amount: bigint): Tx {
+    return this.make(sender, TxKind.stake, ssz.StakePayload.serialize({ pubkey, amount, proofOfPossession: NO_POP }));
   }
 
   /** Withdraws native stake (token 0): paid after the unbonding period, or at once with restake=true (owed back). */

@@ -23,7 +23,7 @@ function assertNothingGained(r: AttackResult): void {
 
 for (const priceRule of ["second", "first"] as const) {
   test(`bid inflater (${priceRule} price): its ${INFLATER.bid} bid wins, and buys no more slots or weight than its honest ${INFLATER.value}`, () => {
-    const s = bidInflater(priceRule, base);
+    const s = bidInflater("auction", priceRule, base);
     const r = runAttack(s);
     const a = s.run.profiles?.findIndex((p) => p.kind === "inflater") ?? -1;
     const won = r.run.state.bids.filter((b) => b.sequencerIndex === a && b.status === BidStatus.won);
