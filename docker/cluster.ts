@@ -16,12 +16,12 @@ import { copyFile, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { CHAIN_RANGES, describeIntRange, devnetPreset, parseIntInRange, sha256, type IntRange } from "@baton/core";
 import {
+  createDevnet,
   defaultDevnetParams,
-  generateDevnet,
   LoadGenerator,
   readDevnet,
   sleep,
-  writeDevnet,
+  startArgs,
   GENESIS_FILE,
   KEY_FILE,
   MANIFEST_FILE,
@@ -91,22 +91,26 @@ export function seedBytes(seed: string | null): Uint8Array {
   return sha256(new TextEncoder().encode(seed));
 }
 
+/** Inside each container: Prometheus text at GET :8008/metrics (the compose network only; not published). */
+export const DOCKER_METRICS_PORT = 8008;
+
 /** Pure: the `baton start` arguments of node `i` (1-based) in the compose cluster. */
 export function nodeStartArgs(s: DockerSettings, manifest: Pick<Manifest, "peerIds">, i: number): string[] {
   const bootstrap = manifest.peerIds
     .map((peerId, k) => ({ peerId, j: k + 1 }))
     .filter(({ j }) => j !== i)
     .map(({ peerId, j }) => `/dns4/${s.peerHost.replace("{i}", String(j))}/tcp/${s.p2pPort}/p2p/${peerId}`);
-  return [
-    "start",
-    ...["--genesis", join(s.sharedDir, GENESIS_FILE)],
-    ...["--key", join(s.sharedDir, `node${i}`, KEY_FILE)],
-    ...["--data-dir", s.dataDir],
-    ...["--listen", `/ip4/0.0.0.0/tcp/${s.p2pPort}`],
-    ...["--bootstrap", bootstrap.join(",")],
-    ...["--api-host", "0.0.0.0", "--api-port", String(s.apiPort)],
-    ...["--log-level", s.logLevel],
-  ];
+  return startArgs({
+    genesisFile: join(s.sharedDir, GENESIS_FILE),
+    keyFile: join(s.sharedDir, `node${i}`, KEY_FILE),
+    dataDir: s.dataDir,
+    listenAddr: `/ip4/0.0.0.0/tcp/${s.p2pPort}`,
+    bootstrap,
+    apiHost: "0.0.0.0",
+    apiPort: s.apiPort,
+    metricsPort: DOCKER_METRICS_PORT,
+    logLevel: s.logLevel,
+  });
 }
 
 const exists = (p: string) => stat(p).then(() => true, () => false);
@@ -118,17 +122,19 @@ export async function runInit(s: DockerSettings, log: (l: string) => void): Prom
     log(`init: reusing the devnet in ${s.sharedDir} (chain ${existing.genesis.config.chainId}, genesis ${new Date(existing.genesis.config.genesisTime).toISOString()}); remove the volume for a new one`);
     return 0;
   }
-  const gen = await generateDevnet({
-    ...defaultDevnetParams,
-    nodes: s.nodes,
-    slotMs: s.slotMs,
-    slotsPerEpoch: s.slotsPerEpoch,
-    missesToEject: s.missesToEject,
-    loadAccounts: s.loadAccounts,
-    genesisTime: Date.now() + s.genesisDelayMs,
-    seed: seedBytes(s.seed),
-  });
-  await writeDevnet(s.sharedDir, gen, { baseApiPort: s.apiPort, baseP2pPort: s.p2pPort });
+  const gen = await createDevnet(
+    s.sharedDir,
+    {
+      nodes: s.nodes,
+      slotMs: s.slotMs,
+      slotsPerEpoch: s.slotsPerEpoch,
+      missesToEject: s.missesToEject,
+      loadAccounts: s.loadAccounts,
+      genesisTime: Date.now() + s.genesisDelayMs,
+      seed: seedBytes(s.seed),
+    },
+    { baseApiPort: s.apiPort, baseP2pPort: s.p2pPort },
+  );
   log(`init: wrote a ${s.nodes}-node devnet to ${s.sharedDir}; genesis in ${(s.genesisDelayMs / 1000).toFixed(1)} s`);
   for (const [k, id] of gen.manifest.peerIds.entries()) log(`init: node${k + 1} peer id ${id}`);
   return 0;

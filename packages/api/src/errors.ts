@@ -13,7 +13,7 @@ export const API_ERRORS = {
   INVALID_TX: { status: 400, description: "a tx in the body is malformed (the message names it: txs[i].field)" },
   BODY_TOO_LARGE: { status: 413, description: "the body is over the limit (16 MiB)" },
   EPOCH_NOT_AVAILABLE: { status: 400, description: "the head state knows the schedule of the current and the next epoch only" },
-  NOT_FOUND: { status: 404, description: "no such route, batch, tx, or a disabled feature (metrics)" },
+  NOT_FOUND: { status: 404, description: "no such route, batch or tx" },
   METHOD_NOT_ALLOWED: { status: 405, description: "the route exists for another method" },
   // the mempool refused every tx of a POST /txs (codes of the mempool, per tx in `errors` otherwise)
   MEMPOOL_FULL: { status: 503, description: "the mempool is full or the node is too busy: retry later" },

@@ -9,6 +9,7 @@ import { API_ERRORS, type ApiErrorCode } from "./errors.js";
 import {
   Account,
   Batch,
+  Health,
   BatchIdParams,
   EpochQuery,
   ErrorBody,
@@ -21,8 +22,10 @@ import {
   SequencerList,
   SubmitTxsBody,
   SubmitTxsResult,
+  Syncing,
   TxHashParams,
   TxStatus,
+  Version,
 } from "./schemas.js";
 
 /** A body that is not JSON: described by its media type. */
@@ -42,6 +45,8 @@ export interface RouteDef {
   body?: TSchema;
   /** the 200 answer: a JSON schema, or a raw media type */
   ok: TSchema | RawBody;
+  /** other statuses that answer with the same body as 200 (not errors: GET /health's 206 and 503) */
+  alsoOk?: Record<number, string>;
   /** the error codes this route answers with besides INTERNAL (each documented with its status) */
   errors: ApiErrorCode[];
 }
@@ -63,6 +68,42 @@ export const API_ROUTES = {
     summary: "the node's view: clock, head, confirmed batch, peers, sync, mempool",
     tags: ["chain"],
     ok: NodeStatus,
+    errors: [],
+  }),
+  getHealth: def({
+    method: "GET",
+    url: "/health",
+    summary: "whether the node follows the chain: 200 healthy, 206 syncing, 503 unhealthy (no peers, or the head too far behind the clock)",
+    description:
+      "For load balancers and container health checks. Unhealthy: no peer while other sequencers exist, or the head more than maxLagSlots (one epoch, at least 4) behind the clock. The body says why.",
+    tags: ["operator"],
+    ok: Health,
+    alsoOk: { 206: "syncing: a range sync is importing batches this node lacked", 503: "unhealthy: `reasons` says why" },
+    errors: [],
+  }),
+  getReady: def({
+    method: "GET",
+    url: "/readyz",
+    summary: "readiness: 200 when /health is 200, else 503 (for orchestrators that read the status only)",
+    tags: ["operator"],
+    ok: Health,
+    alsoOk: { 503: "not ready: syncing or unhealthy" },
+    errors: [],
+  }),
+  getSyncing: def({
+    method: "GET",
+    url: "/syncing",
+    summary: "sync state: head, clock, distance, the best head peers report, whether sync runs or the node is stalled",
+    tags: ["chain"],
+    ok: Syncing,
+    errors: [],
+  }),
+  getVersion: def({
+    method: "GET",
+    url: "/version",
+    summary: "the node's version and runtime",
+    tags: ["operator"],
+    ok: Version,
     errors: [],
   }),
   getSequencers: def({
@@ -151,14 +192,6 @@ export const API_ROUTES = {
     ok: PeerList,
     errors: [],
   }),
-  getMetrics: def({
-    method: "GET",
-    url: "/metrics",
-    summary: "Prometheus metrics (docs/operators.md lists them)",
-    tags: ["operator"],
-    ok: { mediaType: "text/plain", description: "Prometheus text exposition format" },
-    errors: ["NOT_FOUND"],
-  }),
   getEvents: def({
     method: "GET",
     url: "/events",
@@ -194,6 +227,7 @@ export function responseSchemas(route: RouteDef): Record<string, unknown> {
   out["200"] = isRawBody(route.ok)
     ? { description: route.ok.description, content: { [route.ok.mediaType]: { schema: Type.String() } } }
     : route.ok;
+  for (const [status, description] of Object.entries(route.alsoOk ?? {})) out[status] = { ...(route.ok as TSchema), description };
   for (const code of [...route.errors, "INTERNAL" as const]) {
     const { status, description } = API_ERRORS[code];
     const key = String(status);

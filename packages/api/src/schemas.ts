@@ -44,6 +44,7 @@ export type NodeInfo = Static<typeof NodeInfo>;
 
 export const NodeStatus = Type.Object(
   {
+    version: Type.String({ description: "the node's version (GET /version has more)" }),
     chainId: Uint("the chain id of genesis"),
     slotMs: Uint("slot length in ms"),
     slotsPerEpoch: Uint("slots per epoch"),
@@ -204,3 +205,42 @@ export const OpenApiDocument = Type.Object(
   },
   { title: "OpenApiDocument", additionalProperties: true },
 );
+
+export const HealthStatusName = Type.Union([Type.Literal("healthy"), Type.Literal("syncing"), Type.Literal("unhealthy")]);
+export const Health = Type.Object(
+  {
+    status: HealthStatusName,
+    reasons: Type.Array(Type.String(), { description: "why it is not healthy (empty when healthy)" }),
+    peers: Uint("connected peers"),
+    headSlot: Uint("slot of the head batch"),
+    currentSlot: Uint("the clock's slot"),
+    lagSlots: Uint("currentSlot - headSlot"),
+    maxLagSlots: Uint("above this lag the node is unhealthy"),
+  },
+  { title: "Health" },
+);
+export type Health = Static<typeof Health>;
+
+export const Syncing = Type.Object(
+  {
+    headSlot: Uint("slot of the head batch"),
+    headHeight: Uint("height of the head batch"),
+    currentSlot: Uint("the clock's slot"),
+    syncDistance: Uint("currentSlot - headSlot: slots the head is behind the clock (empty slots count too)"),
+    targetHeight: Uint("the best head height peers reported in the last 30 s (a hint: what sync aims at), at least headHeight"),
+    isSyncing: Type.Boolean({ description: "a range sync is importing batches this node lacked" }),
+    isStalled: Type.Boolean({ description: "the head is more than maxLagSlots behind the clock and no sync is making progress" }),
+  },
+  { title: "Syncing" },
+);
+export type Syncing = Static<typeof Syncing>;
+
+export const Version = Type.Object(
+  {
+    version: Type.String({ description: "the node's version" }),
+    runtime: Type.String({ description: "the JavaScript runtime, e.g. node v20.19.0" }),
+    platform: Type.String({ description: "OS and CPU architecture, e.g. linux-x64" }),
+  },
+  { title: "Version" },
+);
+export type Version = Static<typeof Version>;

@@ -25,6 +25,9 @@ export interface NodeConfig {
   bootstrap: string[];
   apiPort: number;
   apiHost: string;
+  /** null: no metrics listener */
+  metricsPort: number | null;
+  metricsHost: string;
   mempoolSize: number;
   logLevel: LogLevel;
   insecurePlaintextKey: boolean;
@@ -181,6 +184,24 @@ export const SETTINGS: Setting<unknown>[] = [
   },
   { name: "apiPort", flag: "api-port", env: "BATON_API_PORT", valueName: "port", help: "HTTP API and dashboard port (0 = any free port)", default: 7001, parse: (r, w) => intValue(r, w, 0, 65535) },
   { name: "apiHost", flag: "api-host", env: "BATON_API_HOST", valueName: "host", help: "HTTP API bind address", default: "127.0.0.1", parse: str },
+  {
+    name: "metricsPort",
+    flag: "metrics-port",
+    env: "BATON_METRICS_PORT",
+    valueName: "port|off",
+    help: "Prometheus GET /metrics on a listener of its own (0 = any free port) [default: off]",
+    default: null,
+    parse: (raw, where) => (raw.value === "off" || raw.value === null ? null : intValue(raw, where, 0, 65535)),
+  },
+  {
+    name: "metricsHost",
+    flag: "metrics-host",
+    env: "BATON_METRICS_HOST",
+    valueName: "host",
+    help: "metrics bind address (0.0.0.0 lets a remote Prometheus scrape while the API stays on 127.0.0.1)",
+    default: "127.0.0.1",
+    parse: str,
+  },
   { name: "mempoolSize", flag: "mempool-size", env: "BATON_MEMPOOL_SIZE", valueName: "n", help: "most txs held in the mempool", default: 50_000, parse: (r, w) => intValue(r, w, 1, 10_000_000) },
   {
     name: "logLevel",

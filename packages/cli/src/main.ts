@@ -1,4 +1,5 @@
 /** Dispatch `baton <command> [subcommand] [flags]` to a command module. */
+import { BATON_VERSION } from "@baton/core";
 import { KeyFileError } from "@baton/client";
 import { formatHelp, parseFlags, USAGE_EXIT_CODE, UsageError } from "./args.js";
 import type { Command, Io } from "./command.js";
@@ -30,7 +31,7 @@ export const COMMANDS: Record<string, Command | Record<string, Command>> = {
 const isCommand = (c: Command | Record<string, Command>): c is Command => "spec" in c && "run" in c;
 
 export function topHelp(): string {
-  const lines = ["baton: a decentralized rollup sequencer", "", "usage: baton <command> [flags]   (baton <command> --help for its flags)", "", "commands:"];
+  const lines = [`baton ${BATON_VERSION}: a decentralized rollup sequencer`, "", "usage: baton <command> [flags]   (baton <command> --help for its flags; baton --version)", "", "commands:"];
   for (const [name, c] of Object.entries(COMMANDS)) {
     const entries: [string, Command][] = isCommand(c) ? [[name, c]] : Object.entries(c).map(([sub, cc]) => [`${name} ${sub}`, cc]);
     for (const [n, cc] of entries) lines.push(`  ${n.padEnd(14)}${cc.spec.summary}`);
@@ -61,6 +62,10 @@ export function resolveCommand(argv: string[]): { command: Command; rest: string
 /** Runs the CLI; resolves with the exit code. UsageErrors and KeyFileErrors (a bad key file or password) print one line and give 2. */
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
+    if (argv.length === 1 && ["--version", "-V", "version"].includes(argv[0])) {
+      io.out(`baton ${BATON_VERSION}`);
+      return 0;
+    }
     const found = resolveCommand(argv);
     if ("help" in found) {
       if (found.asked) {

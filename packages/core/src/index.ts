@@ -1,3 +1,4 @@
+export * from "./version.js";
 export * from "./errors.js";
 export * from "./crypto/index.js";
 export * from "./types/index.js";

@@ -129,6 +129,20 @@ export async function writeDevnet(dir: string, gen: GeneratedDevnet, ports: Port
   await chmod(join(dir, MANIFEST_FILE), 0o600);
 }
 
+/** DevnetParams where the fields of defaultDevnetParams (chain id, stake, balance, load accounts) may be left out. */
+export type CreateDevnetParams = Omit<DevnetParams, keyof typeof defaultDevnetParams> & Partial<Pick<DevnetParams, keyof typeof defaultDevnetParams>>;
+
+/**
+ * The one way the devnet tools make a devnet on disk: generateDevnet over defaultDevnetParams
+ * (a field given as undefined keeps its default), then writeDevnet into `dir`.
+ */
+export async function createDevnet(dir: string, params: CreateDevnetParams, ports: Ports): Promise<GeneratedDevnet> {
+  const given = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as CreateDevnetParams;
+  const gen = await generateDevnet({ ...defaultDevnetParams, ...given });
+  await writeDevnet(dir, gen, ports);
+  return gen;
+}
+
 export interface ExistingDevnet {
   manifest: Manifest;
   genesis: Genesis;

@@ -7,6 +7,7 @@ export type { LoadApi, LoadOptions, LoadStats } from "./load.js";
 export { fetchSnapshot, formatStatusLine, sequencerLabels, STATUS_LEGEND } from "./status.js";
 export type { ClusterSnapshot } from "./status.js";
 export {
+  createDevnet,
   generateDevnet,
   writeDevnet,
   readDevnet,
@@ -16,7 +17,9 @@ export {
   derivePeerKey,
   defaultDevnetParams,
 } from "./generate.js";
-export type { DevnetParams, GeneratedDevnet, Manifest } from "./generate.js";
+export type { CreateDevnetParams, DevnetParams, GeneratedDevnet, Manifest } from "./generate.js";
+export { startArgs } from "./startArgs.js";
+export type { NodeStartSpec } from "./startArgs.js";
 export { nodeLayout, dialAddr, MANIFEST_FILE, GENESIS_FILE, KEY_FILE, PEER_KEY_FILE, LOG_FILE } from "./layout.js";
 export type { NodeLayout, Ports } from "./layout.js";
 export * as chaos from "./chaos/index.js";

@@ -8,11 +8,12 @@ import { readdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { devnetPreset, type Genesis, type MechanismName } from "@baton/core";
-import { defaultDevnetParams, generateDevnet, readDevnet, writeDevnet } from "./generate.js";
-import { dialAddr, GENESIS_FILE, MANIFEST_FILE, nodeLayout } from "./layout.js";
+import { createDevnet, defaultDevnetParams, readDevnet } from "./generate.js";
+import { dialAddr, GENESIS_FILE, MANIFEST_FILE, METRICS_PORT_OFFSET, nodeLayout } from "./layout.js";
 import { LoadGenerator, type LoadApi } from "./load.js";
 import { NodeProcess, type DevnetNode } from "./process.js";
 import { sleep } from "./sleep.js";
+import { startArgs } from "./startArgs.js";
 import { fetchSnapshot, formatStatusLine, sequencerLabels } from "./status.js";
 
 export interface DevnetOptions {
@@ -117,20 +118,22 @@ async function prepareDir(dir: string, o: typeof defaultDevnetOptions & DevnetOp
   } else if ((await readdir(dir).catch(() => [] as string[])).some((e) => e === GENESIS_FILE)) {
     throw new DevnetError(`${dir} has a genesis but no ${MANIFEST_FILE} (an interrupted setup?); pass --fresh`);
   }
-  const gen = await generateDevnet({
-    ...defaultDevnetParams,
-    nodes: o.nodes,
-    slotMs: o.slotMs,
-    slotsPerEpoch: o.slotsPerEpoch,
-    missesToEject: o.missesToEject,
-    loadAccounts: o.loadAccounts,
-    genesisTime: Date.now() + o.genesisDelayMs,
-    seed: o.seed ?? new Uint8Array(randomBytes(32)),
-    mechanism: o.mechanism,
-    mechanismParams: o.mechanismParams,
-    governance: o.governance,
-  });
-  await writeDevnet(dir, gen, o);
+  const gen = await createDevnet(
+    dir,
+    {
+      nodes: o.nodes,
+      slotMs: o.slotMs,
+      slotsPerEpoch: o.slotsPerEpoch,
+      missesToEject: o.missesToEject,
+      loadAccounts: o.loadAccounts,
+      genesisTime: Date.now() + o.genesisDelayMs,
+      seed: o.seed ?? new Uint8Array(randomBytes(32)),
+      mechanism: o.mechanism,
+      mechanismParams: o.mechanismParams,
+      governance: o.governance,
+    },
+    o,
+  );
   return { created: true, genesis: gen.genesis, peerIds: gen.manifest.peerIds, loadAccounts: gen.loadAccounts };
 }
 
@@ -141,19 +144,28 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const prepared = await prepareDir(dir, o, log);
   const genesisFile = join(dir, GENESIS_FILE);
 
+  if (o.baseApiPort + METRICS_PORT_OFFSET + prepared.peerIds.length > 65535) {
+    throw new DevnetError(`--base-api-port ${o.baseApiPort}: node i's metrics listen on base+${METRICS_PORT_OFFSET}+i; expected at most ${65535 - METRICS_PORT_OFFSET - prepared.peerIds.length}`);
+  }
   const layouts = prepared.peerIds.map((_, k) => nodeLayout(dir, k + 1, o));
   for (const n of layouts) {
     await assertPortFree(n.apiPort, `node${n.index} API`);
     await assertPortFree(n.p2pPort, `node${n.index} p2p`);
+    await assertPortFree(n.metricsPort, `node${n.index} metrics`);
   }
   const addrs = layouts.map((n, k) => dialAddr(n, prepared.peerIds[k]));
   const nodes = layouts.map((n, k) => {
-    const args = [
-      "start",
-      ...["--genesis", genesisFile, "--key", n.keyFile, "--data-dir", n.dataDir],
-      ...["--listen", n.listenAddr, "--bootstrap", addrs.filter((_, j) => j !== k).join(",")],
-      ...["--api-port", String(n.apiPort), "--api-host", "127.0.0.1", "--log-level", o.logLevel],
-    ];
+    const args = startArgs({
+      genesisFile,
+      keyFile: n.keyFile,
+      dataDir: n.dataDir,
+      listenAddr: n.listenAddr,
+      bootstrap: addrs.filter((_, j) => j !== k),
+      apiHost: "127.0.0.1",
+      apiPort: n.apiPort,
+      metricsPort: n.metricsPort,
+      logLevel: o.logLevel,
+    });
     return new NodeProcess(n, prepared.peerIds[k], addrs[k], args, {
       onUnexpectedExit: (node, exit) =>
         log(`warning: node${node.index} exited (${exit.signal ?? `code ${exit.code}`}); see ${node.logFile}`),

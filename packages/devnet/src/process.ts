@@ -47,6 +47,9 @@ export class NodeProcess implements DevnetNode {
   readonly logFile: string;
   readonly apiPort: number;
   readonly apiUrl: string;
+  readonly metricsPort: number;
+  /** Prometheus text, on the node's metrics listener */
+  readonly metricsUrl: string;
   readonly p2pPort: number;
   readonly listenAddr: string;
   private child: ChildProcess | null = null;
@@ -68,6 +71,8 @@ export class NodeProcess implements DevnetNode {
     this.logFile = layout.logFile;
     this.apiPort = layout.apiPort;
     this.apiUrl = layout.apiUrl;
+    this.metricsPort = layout.metricsPort;
+    this.metricsUrl = layout.metricsUrl;
     this.p2pPort = layout.p2pPort;
     this.listenAddr = layout.listenAddr;
   }

@@ -5,13 +5,13 @@
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
 import { pino, type Logger } from "pino";
-import { computeEpoch, toHex, type ChainConfig, type Ed25519Keypair } from "@baton/core";
-import { ApiServer, apiHandlers, type ApiModules } from "./api/index.js";
+import { computeEpoch, SEQUENCER_STATUS_NAMES, toHex, type ChainConfig, type Ed25519Keypair } from "@baton/core";
+import { ApiServer, apiHandlers, healthOf, type ApiModules, type HealthSources } from "./api/index.js";
 import { Chain, validateGossipBatch } from "./chain/index.js";
 import { SlotClock } from "./clock/index.js";
 import { BatonDb } from "./db/index.js";
 import { Mempool } from "./mempool/index.js";
-import { createMetrics, type Metrics } from "./metrics/index.js";
+import { createMetrics, MetricsServer, type Metrics, type NodeSequencerStatus } from "./metrics/index.js";
 import { Network } from "./network/index.js";
 import { GossipType } from "./network/topics.js";
 import { PEER_KEY_FILE, type NodeOptions } from "./options.js";
@@ -20,11 +20,14 @@ import { Rejoiner } from "./producer/rejoiner.js";
 import { Slasher } from "./producer/slasher.js";
 import { defaultSyncOptions, SyncService } from "./sync/index.js";
 import { defaultTxServiceOptions, TxService } from "./txs/index.js";
+import { VERSION } from "./version.js";
 
 export interface BatonNode {
   peerId: string;
   multiaddrs: string[];
   apiPort: number | null;
+  /** the metrics listener's port, null without one */
+  metricsPort: number | null;
   chain: Chain;
   logger: Logger;
   close(): Promise<void>;
@@ -67,21 +70,23 @@ export async function createNode(opts: CreateNodeOptions): Promise<BatonNode> {
     }
   };
   try {
-    const core = await openChain(opts, { config, logger, metrics: createMetrics(), db });
+    const core = await openChain(opts, { config, logger, metrics: createMetrics({ version: VERSION, runtime: `node ${process.version}` }), db });
     const wire = await startWire(opts, core, closers);
     const producer = startSequencing(opts, core, wire, closers);
     const apiPort = opts.api.enabled ? await startApi(opts, core, wire, producer, closers) : null;
+    const metricsPort = opts.metrics ? await startMetrics(opts.metrics, core.metrics, closers) : null;
     logger.info(
       {
         peerId: wire.network.peerId,
         listen: wire.network.getMultiaddrs(),
         api: apiPort ? `http://${opts.api.host}:${apiPort}` : null,
+        metrics: metricsPort && opts.metrics ? `http://${opts.metrics.host}:${metricsPort}/metrics` : null,
         sequencer: opts.sequencerKey ? toHex(opts.sequencerKey.publicKey) : null,
         head: core.chain.getHead().height,
       },
       "node started",
     );
-    return { peerId: wire.network.peerId, multiaddrs: wire.network.getMultiaddrs(), apiPort, chain: core.chain, logger, close };
+    return { peerId: wire.network.peerId, multiaddrs: wire.network.getMultiaddrs(), apiPort, metricsPort, chain: core.chain, logger, close };
   } catch (e) {
     await close();
     throw e;
@@ -96,6 +101,7 @@ async function openChain(opts: CreateNodeOptions, base: Pick<Core, "config" | "l
   );
   const chain = await Chain.init(opts.genesis, { db, mempool, metrics, logger: logger.child({ module: "chain" }) });
   mempool.setAccountLookup((sender) => chain.findAccount(sender));
+  for (let index = 0; index < chain.getHeadState().sequencers.length; index++) metrics.chain.misses.inc({ sequencer: String(index) }, 0);
   return { ...base, mempool, chain, clock: new SlotClock(config) };
 }
 
@@ -143,6 +149,23 @@ async function startWire(opts: CreateNodeOptions, core: Core, closers: Closer[])
 const publisher = (network: Network, logger: Logger, type: GossipType) => (data: Uint8Array) =>
   void network.publish(type, data).catch((e) => logger.debug({ type, err: (e as Error).message }, "publish failed"));
 
+/** What /health, /syncing and baton_health_status read. */
+function healthSources(core: Core, wire: Wire, producer: () => Producer | null): HealthSources {
+  return {
+    config: core.config,
+    head: () => core.chain.getHead(),
+    headState: () => core.chain.getHeadState(),
+    currentSlot: () => core.clock.currentSlot(),
+    peerCount: () => wire.network.getPeers().length,
+    syncing: () => wire.sync.isSyncing(),
+    sequencerIndex: () => {
+      const index = producer()?.myIndex() ?? -1;
+      return index >= 0 ? index : null;
+    },
+    bestPeerHeight: () => wire.sync.bestPeerHeight(),
+  };
+}
+
 /** The producer, rejoiner and slasher of a sequencer key (none for a full node), driven by the slot clock. */
 function startSequencing(opts: CreateNodeOptions, core: Core, wire: Wire, closers: Closer[]): Producer | null {
   const { config, logger, metrics, chain, clock, mempool, db } = core;
@@ -167,15 +190,34 @@ function startSequencing(opts: CreateNodeOptions, core: Core, wire: Wire, closer
     const slasher = new Slasher(config, opts.accountKey, { chain, txs, logger: logger.child({ module: "slasher" }) });
     closers.push(() => slasher.close());
   }
+  const health = healthSources(core, wire, () => producer);
   const stopClock = clock.onSlot((slot) => {
     metrics.clock.slot.set(slot);
     metrics.clock.epoch.set(computeEpoch(config, slot));
     metrics.network.peers.set(network.getPeers().length);
     void producer?.onSlot(slot);
     rejoiner?.onSlot(slot);
+    metrics.node.setSequencerStatus(sequencerStatusOf(chain, producer));
+    metrics.node.setHealth(healthOf(health).status);
   });
   closers.push(() => stopClock());
   return producer;
+}
+
+/** This node's sequencer in the head state, for baton_node_sequencer_status. */
+function sequencerStatusOf(chain: Chain, producer: Producer | null): NodeSequencerStatus {
+  const index = producer?.myIndex() ?? -1;
+  const sequencer = index >= 0 ? chain.getHeadState().sequencers[index] : undefined;
+  if (!sequencer) return "none";
+  return SEQUENCER_STATUS_NAMES[sequencer.status] as NodeSequencerStatus;
+}
+
+/** The metrics listener; returns its port. */
+async function startMetrics(where: { host: string; port: number }, metrics: Metrics, closers: Closer[]): Promise<number> {
+  const server = new MetricsServer(metrics.registry);
+  const port = await server.listen(where.host, where.port);
+  closers.push(() => server.close());
+  return port;
 }
 
 /** The HTTP API; returns the port it listens on. */
@@ -186,9 +228,9 @@ async function startApi(opts: CreateNodeOptions, core: Core, wire: Wire, produce
     mempool: core.mempool,
     txs,
     clock: core.clock,
-    metrics: core.metrics,
     peers: () => network.getPeers(),
     syncProgress: () => sync.progress(),
+    health: healthSources(core, wire, () => producer),
     nodeInfo: () => ({
       peerId: network.peerId,
       multiaddrs: network.getMultiaddrs(),

@@ -22,6 +22,8 @@ export interface NodeOptions {
     port: number; // 0 = disabled? no: 0 = ephemeral
     enabled: boolean;
   };
+  /** Prometheus text at GET /metrics on a listener of its own; null = no metrics listener */
+  metrics: { host: string; port: number } | null;
   mempool: {
     maxSize: number;
   };

@@ -1,5 +1,2 @@
-/** The node's version: the one in this package's package.json (what /openapi.json, and later /version, report). */
-import { createRequire } from "node:module";
-
-const require = createRequire(import.meta.url);
-export const VERSION: string = (require("../package.json") as { version: string }).version;
+/** The node's version (one source: @baton/core's BATON_VERSION). */
+export { BATON_VERSION as VERSION } from "@baton/core";

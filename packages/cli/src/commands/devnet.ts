@@ -18,7 +18,7 @@ const spec: CommandSpec = {
     load: { type: "string", valueName: "tx/s", help: "tx load across all nodes (0 = none)", default: "0" },
     dir: { type: "string", valueName: "dir", help: "devnet directory (reused on restart)", default: "./.devnet" },
     fresh: { type: "boolean", help: "delete the directory's devnet and make a new one" },
-    "base-api-port": { type: "string", valueName: "port", help: "node i serves its API on base+i", default: "7000" },
+    "base-api-port": { type: "string", valueName: "port", help: "node i serves its API on base+i, its metrics on base+1000+i", default: "7000" },
     "base-p2p-port": { type: "string", valueName: "port", help: "node i listens for p2p on base+i", default: "9000" },
     "log-level": { type: "string", valueName: "level", help: "node log level; logs in <dir>/node<i>/node.log", default: "info" },
     mechanism: { type: "string", valueName: MECHANISM_NAMES.join("|"), help: `leader selection mechanism (new devnets only) [default: ${devnetPreset.mechanism}]` },

@@ -58,6 +58,7 @@ export function toNodeOptions(c: NodeConfig, genesis: Genesis, sequencerKey: Bls
     sequencerKey,
     p2p: { listenAddrs: c.listen, bootstrap: c.bootstrap },
     api: { host: c.apiHost, port: c.apiPort, enabled: true },
+    metrics: c.metricsPort === null ? null : { host: c.metricsHost, port: c.metricsPort },
     mempool: { maxSize: c.mempoolSize },
     logLevel: c.logLevel,
   };
@@ -77,12 +78,19 @@ export function probePort(host: string, port: number): Promise<string | null> {
   });
 }
 
-/** Fails with the setting's name when the API port or a p2p listen port is taken. */
+/** Fails with the setting's name when the API port, the metrics port or a p2p listen port is taken. */
 export async function checkPortsFree(c: NodeConfig, sources: Record<SettingName, Source>): Promise<void> {
   const problem = (code: string) => (code === "EADDRINUSE" ? "is already in use (another node?)" : code === "EADDRNOTAVAIL" ? "is not an address of this machine" : `cannot be bound (${code})`);
   if (c.apiPort !== 0) {
     const err = await probePort(c.apiHost, c.apiPort);
     if (err) throw new UsageError(`${describeSource("apiPort", sources.apiPort)}: port ${c.apiPort} on ${c.apiHost} ${problem(err)}; expected a free port`);
+  }
+  if (c.metricsPort !== null && c.metricsPort !== 0) {
+    if (c.metricsPort === c.apiPort && c.metricsHost === c.apiHost) {
+      throw new UsageError(`${describeSource("metricsPort", sources.metricsPort)}: port ${c.metricsPort} is the API's; expected another port`);
+    }
+    const err = await probePort(c.metricsHost, c.metricsPort);
+    if (err) throw new UsageError(`${describeSource("metricsPort", sources.metricsPort)}: port ${c.metricsPort} on ${c.metricsHost} ${problem(err)}; expected a free port`);
   }
   for (const addr of c.listen) {
     const m = /^\/(ip4|ip6)\/([^/]+)\/tcp\/([0-9]+)/.exec(addr);
@@ -186,13 +194,15 @@ export const startCommand: Command = {
         io.err(`baton start: ${(e as Error).message}`);
         return 1;
       }
-      io.out(`peer id: ${node.peerId}`);
-      for (const addr of node.multiaddrs) io.out(`listening: ${addr}`);
+      // human lines on stderr: stdout carries pino's JSON lines only (`| jq` works)
+      io.err(`peer id: ${node.peerId}`);
+      for (const addr of node.multiaddrs) io.err(`listening: ${addr}`);
+      if (node.metricsPort !== null) io.err(`metrics: http://${c.metricsHost}:${node.metricsPort}/metrics`);
       let stopProgress = () => {};
       if (node.apiPort !== null) {
         const host = ["0.0.0.0", "::"].includes(c.apiHost) ? "127.0.0.1" : c.apiHost;
         const apiUrl = `http://${host.includes(":") ? `[${host}]` : host}:${node.apiPort}`;
-        io.out(`api: ${apiUrl}  (dashboard: ${apiUrl}/)`);
+        io.err(`api: ${apiUrl}  (dashboard: ${apiUrl}/)`);
         stopProgress = startProgressReporter(apiUrl, io);
       }
       await stop.received;

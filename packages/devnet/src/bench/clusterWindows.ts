@@ -22,10 +22,10 @@ interface NodeGauges {
   rssMb: number | null;
 }
 
-/** A few of the node's own gauges, from GET /metrics. */
-async function eventLoopLag(url: string): Promise<NodeGauges> {
+/** A few of the node's own gauges, from GET /metrics on its metrics listener. */
+async function eventLoopLag(metricsUrl: string): Promise<NodeGauges> {
   try {
-    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) });
     const text = await res.text();
     const gauge = (name: string, scale: number) => {
       const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, "m").exec(text);
@@ -44,7 +44,7 @@ async function eventLoopLag(url: string): Promise<NodeGauges> {
     return { p99: null, max: null, heapUsedMb: null, heapTotalMb: null, externalMb: null, rssMb: null };
   }
 }
-const lagOf = (urls: string[]) => Promise.all(urls.map(eventLoopLag));
+const lagOf = (devnet: Devnet) => Promise.all(devnet.nodes.map((node) => eventLoopLag(node.metricsUrl)));
 
 const cpuOf = (devnet: Devnet) => devnet.nodes.map((node) => processCpuSeconds(node.pid));
 const diff = (before: (number | null)[], after: (number | null)[]) => before.map((value, index) => (value === null || after[index] === null ? null : after[index]! - value));
@@ -61,12 +61,12 @@ export async function measureIdle(cluster: RunningCluster, idleMs: number): Prom
 
 /** A closed-loop load always keeping `backlog` txs waiting: included txs per second over the window, CPU and memory of every node. */
 export async function measureMaxLoad(cluster: RunningCluster, max: NonNullable<ClusterPhaseOptions["max"]>): Promise<MaxResult> {
-  const { options, devnet, urls, observers, driver } = cluster;
+  const { options, devnet, observers, driver } = cluster;
   const reference = observers[0];
   options.log(`  max load: keeping ${max.backlog} txs queued, ${max.warmupMs / 1000} s warm-up + ${max.windowMs / 1000} s window`);
   await driver.runBacklog(max.backlog, () => reference.includedTxs, Date.now() + max.warmupMs);
   options.signal?.throwIfAborted();
-  await lagOf(urls);
+  await lagOf(devnet);
   const cpuBefore = cpuOf(devnet);
   const benchCpuBefore = process.cpuUsage();
   const windowStart = Date.now();
@@ -74,7 +74,7 @@ export async function measureMaxLoad(cluster: RunningCluster, max: NonNullable<C
   const windowEnd = Date.now();
   options.signal?.throwIfAborted();
   const cpu = diff(cpuBefore, cpuOf(devnet));
-  const lag = await lagOf(urls);
+  const lag = await lagOf(devnet);
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const peakRss = devnet.nodes.map((node) => processMemory(node.pid).peakRssBytes);
   const included = reference.includedBetween(windowStart, windowEnd);
@@ -128,7 +128,7 @@ export async function drainQueue(cluster: RunningCluster): Promise<void> {
  * time from its POST to a batch holding it at every node, and CPU per 1,000 txs.
  */
 export async function measureSteadyLoad(cluster: RunningCluster, steady: NonNullable<ClusterPhaseOptions["steady"]>, max: MaxResult | null): Promise<SteadyResult> {
-  const { options, devnet, urls, observers, driver } = cluster;
+  const { options, devnet, observers, driver } = cluster;
   const cap = steady.capAtMaxFraction !== undefined && max?.txPerSecond ? Math.floor((steady.capAtMaxFraction * max.txPerSecond) / 50) * 50 : Infinity;
   const load = { ...steady, rate: Math.max(50, Math.min(steady.rate, cap)) };
   options.log(
@@ -138,12 +138,12 @@ export async function measureSteadyLoad(cluster: RunningCluster, steady: NonNull
   options.signal?.throwIfAborted();
   for (const observer of observers) observer.trackHashes = true;
   driver.trackSendTimes = true;
-  await lagOf(urls);
+  await lagOf(devnet);
   const cpuBefore = cpuOf(devnet);
   const windowStart = Date.now();
   await driver.runRate(load.rate, windowStart + load.windowMs);
   const windowEnd = Date.now();
-  const lag = await lagOf(urls);
+  const lag = await lagOf(devnet);
   driver.trackSendTimes = false;
   // keep the load on while the last txs of the window are included
   await driver.runRate(load.rate, Date.now() + load.tailMs);

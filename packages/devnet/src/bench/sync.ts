@@ -12,10 +12,11 @@ import { tmpdir } from "node:os";
 import { pino } from "pino";
 import { buildBatch, decodeTx, devnetPreset, fromHex, getEffectiveLeader, processSlots, type Tx } from "@baton/core";
 import { BatonDb, Chain, Mempool } from "@baton/node";
-import { deriveSequencerKeys, defaultDevnetParams, generateDevnet, writeDevnet } from "../generate.js";
+import { createDevnet, deriveSequencerKeys } from "../generate.js";
 import { dialAddr, GENESIS_FILE, nodeLayout } from "../layout.js";
 import { NodeProcess } from "../process.js";
 import { sleep } from "../sleep.js";
+import { startArgs } from "../startArgs.js";
 import { processCpuSeconds, processMemory } from "./procstat.js";
 import { rateBetween } from "./stats.js";
 import type { TxPool } from "./txPool.js";
@@ -117,18 +118,20 @@ export async function runSyncPhase(o: SyncPhaseOptions): Promise<SyncResult> {
   let ok = false;
   try {
     // Genesis far enough in the past that every slot of the chain has passed.
-    const gen = await generateDevnet({
-      ...defaultDevnetParams,
-      nodes: SEQUENCERS,
-      slotMs: o.slotMs,
-      slotsPerEpoch: devnetPreset.slotsPerEpoch,
-      missesToEject: devnetPreset.missesToEject,
-      genesisTime: Date.now() - (total + 100) * o.slotMs,
-      loadAccounts: o.loadAccounts,
-      seed: o.seed,
-    });
     const ports = { baseApiPort: o.baseApiPort, baseP2pPort: o.baseP2pPort };
-    await writeDevnet(dir, gen, ports);
+    const gen = await createDevnet(
+      dir,
+      {
+        nodes: SEQUENCERS,
+        slotMs: o.slotMs,
+        slotsPerEpoch: devnetPreset.slotsPerEpoch,
+        missesToEject: devnetPreset.missesToEject,
+        genesisTime: Date.now() - (total + 100) * o.slotMs,
+        loadAccounts: o.loadAccounts,
+        seed: o.seed,
+      },
+      ports,
+    );
     const t0 = Date.now();
     const height = await writeChain(o, nodeLayout(dir, 1, ports).dataDir, gen.genesis);
     const prepareMs = Date.now() - t0;
@@ -137,13 +140,10 @@ export async function runSyncPhase(o: SyncPhaseOptions): Promise<SyncResult> {
     const genesisFile = join(dir, GENESIS_FILE);
     const [a, b] = [1, 2].map((i) => nodeLayout(dir, i, ports));
     const addrA = dialAddr(a, gen.sequencers[0].peerId);
-    const args = (n: typeof a, bootstrap: string) => [
-      "start",
-      ...["--genesis", genesisFile, "--key", "none", "--data-dir", n.dataDir],
-      ...["--listen", n.listenAddr, ...(bootstrap ? ["--bootstrap", bootstrap] : [])],
-      ...["--api-port", String(n.apiPort), "--api-host", "127.0.0.1", "--log-level", "info"],
-    ];
-    const server = new NodeProcess(a, gen.sequencers[0].peerId, addrA, args(a, ""));
+    // both are full nodes (no key): A only serves its chain, B only syncs it
+    const args = (n: typeof a, bootstrap: string[]) =>
+      startArgs({ genesisFile, keyFile: null, dataDir: n.dataDir, listenAddr: n.listenAddr, bootstrap, apiHost: "127.0.0.1", apiPort: n.apiPort, logLevel: "info" });
+    const server = new NodeProcess(a, gen.sequencers[0].peerId, addrA, args(a, []));
     nodes.push(server);
     server.start();
     const deadline = Date.now() + o.timeoutMs;
@@ -152,7 +152,7 @@ export async function runSyncPhase(o: SyncPhaseOptions): Promise<SyncResult> {
       if (Date.now() > deadline || !server.running) throw new Error(`the server node did not come up with height ${height}; see ${a.logFile}`);
       await sleep(200);
     }
-    const syncer = new NodeProcess(b, gen.sequencers[1].peerId, dialAddr(b, gen.sequencers[1].peerId), args(b, addrA));
+    const syncer = new NodeProcess(b, gen.sequencers[1].peerId, dialAddr(b, gen.sequencers[1].peerId), args(b, [addrA]));
     nodes.push(syncer);
     syncer.start();
     const samples: { t: number; value: number }[] = [];

@@ -67,6 +67,8 @@ gen("layout: ports and paths of node i (1-based)", () => {
     logFile: "/d/node3/node.log",
     apiPort: 7003,
     apiUrl: "http://127.0.0.1:7003",
+    metricsPort: 8003,
+    metricsUrl: "http://127.0.0.1:8003/metrics",
     p2pPort: 9003,
     listenAddr: "/ip4/127.0.0.1/tcp/9003",
   });

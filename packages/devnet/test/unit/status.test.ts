@@ -14,6 +14,7 @@ const SEQ_REST = { account: "0x" + "00".repeat(32), windowMisses: 0, slashed: fa
 const snap: ClusterSnapshot = {
   from: 2,
   status: {
+    version: "0.1.0",
     chainId: 31337,
     slot: 130,
     epoch: 8,

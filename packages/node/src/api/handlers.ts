@@ -8,13 +8,16 @@ import {
   type Account,
   type Batch,
   type BlockRef,
+  type Health,
   type MempoolInfo,
   type NodeStatus,
   type PeerList,
   type Schedule,
   type SequencerInfo,
   type SubmitTxsResult,
+  type Syncing,
   type TxStatus,
+  type Version,
 } from "@baton/api";
 import {
   computeEpoch,
@@ -31,9 +34,10 @@ import type { FastifyReply } from "fastify";
 import type { Chain } from "../chain/index.js";
 import type { Clock } from "../clock/index.js";
 import type { Mempool } from "../mempool/index.js";
-import type { Metrics } from "../metrics/index.js";
 import type { TxService } from "../txs/index.js";
+import { VERSION } from "../version.js";
 import { dashboardHandler } from "./dashboard.js";
+import { healthHttpStatus, healthOf, syncingOf, type HealthSources } from "./health.js";
 import { toJson, type HandlerRequest, type Handlers } from "./server.js";
 import { parseTxsBody } from "./txJson.js";
 
@@ -42,9 +46,10 @@ export interface ApiModules {
   mempool: Mempool;
   txs: TxService;
   clock: Clock;
-  metrics: Metrics | null;
   peers(): PeerList;
   syncProgress(): NodeStatus["sync"];
+  /** what /health and /syncing read */
+  health: HealthSources;
   nodeInfo(): NodeStatus["node"];
 }
 
@@ -81,6 +86,18 @@ export function apiHandlers(m: ApiModules, openApi: () => Promise<Record<string,
   return {
     dashboard: dashboardHandler(config),
     getStatus: (): NodeStatus => status(m),
+    getHealth: (_req, reply): Health => {
+      const health = healthOf(m.health);
+      void reply.code(healthHttpStatus(health));
+      return health;
+    },
+    getReady: (_req, reply): Health => {
+      const health = healthOf(m.health);
+      void reply.code(health.status === "healthy" ? 200 : 503);
+      return health;
+    },
+    getSyncing: (): Syncing => syncingOf(m.health),
+    getVersion: (): Version => versionInfo(),
     getSequencers: (): SequencerInfo[] => sequencers(chain),
     getSchedule: (req): Schedule => schedule(m, req),
     getBatch: async (req): Promise<Batch> => {
@@ -94,11 +111,6 @@ export function apiHandlers(m: ApiModules, openApi: () => Promise<Record<string,
     getAccount: (req): Account => account(m, req.params.pubkey),
     getMempool: (): MempoolInfo => ({ size: m.mempool.size }),
     getPeers: () => m.peers(),
-    getMetrics: async (_req, reply) => {
-      if (!m.metrics) throw new ApiError("NOT_FOUND", "metrics are disabled");
-      const text = await m.metrics.registry.metrics();
-      void reply.type(m.metrics.registry.contentType).send(text);
-    },
     getEvents: (req, reply) => streamEvents(chain, req, reply),
     getOpenApi: () => openApi(),
   };
@@ -109,6 +121,7 @@ function status(m: ApiModules): NodeStatus {
   const slot = m.clock.currentSlot();
   const sync = m.syncProgress();
   return {
+    version: VERSION,
     chainId: config.chainId,
     slotMs: config.slotMs,
     slotsPerEpoch: config.slotsPerEpoch,
@@ -123,6 +136,8 @@ function status(m: ApiModules): NodeStatus {
     node: m.nodeInfo(),
   };
 }
+
+export const versionInfo = (): Version => ({ version: VERSION, runtime: `node ${process.version}`, platform: `${process.platform}-${process.arch}` });
 
 function sequencers(chain: Chain): SequencerInfo[] {
   const state = chain.getHeadState();

@@ -1,3 +1,4 @@
 export * from "./server.js";
 export * from "./handlers.js";
 export * from "./txJson.js";
+export * from "./health.js";

@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import {
   adoptTxRoots,
   applyBatch,
+  BatchError,
   computeEpoch,
   confirmingCommittee,
   createGenesisState,
@@ -21,14 +22,14 @@ import {
   type ForkChoiceUpdate,
   type Genesis,
   type SignedBatch,
-  type SignedBatchHeader,
   type State,
 } from "@baton/core";
 import type { BatonDb } from "../db/index.js";
 import type { Mempool } from "../mempool/index.js";
 import type { Metrics } from "../metrics/index.js";
 import { Mutex } from "../util/mutex.js";
-import { ChainEvent, type BatchEventData, type ChainEventMap, type EquivocationEventData, type ImportSource } from "./events.js";
+import { ChainEvent, type BatchEventData, type ChainEventMap, type ImportSource } from "./events.js";
+import { EquivocationWatch } from "./equivocation.js";
 import { preverifyBatchTxs } from "./preverify.js";
 import { reportStateChanges } from "./stateChanges.js";
 import { ChainStore } from "./store.js";
@@ -70,8 +71,7 @@ export class Chain extends EventEmitter<ChainEventMap> {
   /** imports running or waiting (including their tx pre-verification) */
   private importing = 0;
   private readonly idleWaiters = new Set<() => void>();
-  /** first valid header seen per (slot, proposer), to catch equivocation; pruned with confirmation */
-  private readonly seenHeaders = new Map<string, SignedBatchHeader>();
+  private readonly equivocations = new EquivocationWatch();
   private forkChoice!: ForkChoice;
   private readonly logger: Logger;
 
@@ -193,6 +193,9 @@ export class Chain extends EventEmitter<ChainEventMap> {
       // a gossiped batch's unseen tx signatures are checked in slices first (preverify.ts)
       if (!producedState && source === "gossip" && parent) await preverifyBatchTxs(batch, parent, this.config, this.modules.mempool);
       return await this.mutex.run(() => this.importUnlocked(batch, source, producedState, bytes));
+    } catch (e) {
+      if (e instanceof BatchError) this.modules.metrics?.chain.batchImportErrors.inc({ code: e.code });
+      throw e;
     } finally {
       if (--this.importing === 0) for (const w of [...this.idleWaiters]) w();
     }
@@ -246,7 +249,11 @@ export class Chain extends EventEmitter<ChainEventMap> {
       verifyTxSignatures: true,
       isTxVerified: (h) => mempool.isVerified(h),
     });
-    this.checkEquivocation(batch);
+    const evidence = this.equivocations.check(batch, this.getConfirmed().slot);
+    if (evidence) {
+      this.logger.warn({ proposer: evidence.proposer, slot: evidence.slot }, "equivocation: two batches of one proposer for one slot");
+      this.emit(ChainEvent.equivocation, evidence);
+    }
     const node = this.toNode(batch, state);
     this.forkChoice.onBatch(node);
     this.states.set(root, state);
@@ -344,29 +351,6 @@ export class Chain extends EventEmitter<ChainEventMap> {
   /** emit() with the event map's types for a name known only as a type parameter */
   private emitEvent<K extends keyof ChainEventMap>(name: K, ...data: ChainEventMap[K]): void {
     (this.emit as (name: K, ...args: ChainEventMap[K]) => boolean)(name, ...data);
-  }
-
-  /** A second valid batch of one proposer for one slot is proof of equivocation: emit it (a slasher submits it). */
-  private checkEquivocation(batch: SignedBatch): void {
-    const h = batch.header;
-    const key = `${h.slot}:${h.proposerIndex}`;
-    const first = this.seenHeaders.get(key);
-    if (!first) {
-      // the header and signature only: the evidence needs no txs (whole batches here held
-      // ~4,000 slots of txs in memory: +100 MB RSS per minute at max load)
-      this.seenHeaders.set(key, { header: h, signature: batch.signature });
-      const floor = this.getConfirmed().slot;
-      if (this.seenHeaders.size > 4096) for (const [k, b] of this.seenHeaders) if (b.header.slot < floor) this.seenHeaders.delete(k);
-      return;
-    }
-    const data: EquivocationEventData = {
-      proposer: h.proposerIndex,
-      slot: h.slot,
-      header1: { header: first.header, signature: first.signature },
-      header2: { header: h, signature: batch.signature },
-    };
-    this.logger.warn({ proposer: h.proposerIndex, slot: h.slot }, "equivocation: two batches of one proposer for one slot");
-    this.emit(ChainEvent.equivocation, data);
   }
 
   /** head-chain batches after `from` up to `to` (to descends from from) */

@@ -4,11 +4,14 @@
  * Subsystems take `metrics: Metrics | null` (or a narrow hooks interface) so tests pass null.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { MempoolErrorCode } from "../mempool/errors.js";
+import { BatchErrorCode } from "@baton/core";
+import { MempoolErrorCode } from "../mempool/errors.js";
 import type { MempoolMetrics } from "../mempool/interface.js";
 
-export type GossipTopicType = "tx" | "batch";
-export type GossipResultLabel = "accept" | "ignore" | "reject";
+export const GOSSIP_TOPICS = ["tx", "batch"] as const;
+export type GossipTopicType = (typeof GOSSIP_TOPICS)[number];
+export const GOSSIP_RESULTS = ["accept", "ignore", "reject"] as const;
+export type GossipResultLabel = (typeof GOSSIP_RESULTS)[number];
 
 /** The network's hooks: one count per validated gossip message. */
 export interface GossipMetrics {
@@ -17,6 +20,12 @@ export interface GossipMetrics {
 
 export interface Metrics {
   registry: Registry;
+  node: {
+    /** this node's sequencer status in the head state */
+    setSequencerStatus(status: NodeSequencerStatus): void;
+    /** what GET /health would answer now */
+    setHealth(status: HealthStatusLabel): void;
+  };
   clock: {
     slot: Gauge;
     epoch: Gauge;
@@ -61,7 +70,14 @@ export const LINT_FAILING_DEFAULT_METRICS = [
   "nodejs_active_resources_total",
 ] as const;
 
-export function createMetrics(): Metrics {
+/** What `baton_node_sequencer_status` can say about this node: one-hot over these labels. */
+export const NODE_SEQUENCER_STATUSES = ["none", "active", "ejected", "exited"] as const;
+export type NodeSequencerStatus = (typeof NODE_SEQUENCER_STATUSES)[number];
+/** GET /health's answers, for `baton_health_status`. */
+export const HEALTH_STATUSES = ["healthy", "syncing", "unhealthy"] as const;
+export type HealthStatusLabel = (typeof HEALTH_STATUSES)[number];
+
+export function createMetrics(build: { version: string; runtime: string } = { version: "unknown", runtime: process.version }): Metrics {
   const registry = new Registry();
   const registers = [registry];
   const gauge = (name: string, help: string) => new Gauge({ name, help, registers });
@@ -124,8 +140,39 @@ export function createMetrics(): Metrics {
     batches: counter("baton_sync_batches_total", "Batches received through req/resp sync"),
   };
 
+  const buildInfo = new Gauge({ name: "baton_build_info", help: "Always 1; the labels say which build runs", labelNames: ["version", "runtime"], registers });
+  buildInfo.set({ version: build.version, runtime: build.runtime }, 1);
+  const statusGauge = new Gauge({
+    name: "baton_node_sequencer_status",
+    help: "This node's sequencer in the head state: 1 on its status (none: no sequencer key, or not in the state)",
+    labelNames: ["status"],
+    registers,
+  });
+  const node = {
+    setSequencerStatus: (status: NodeSequencerStatus) => {
+      for (const s of NODE_SEQUENCER_STATUSES) statusGauge.set({ status: s }, s === status ? 1 : 0);
+    },
+    setHealth: (status: HealthStatusLabel) => setHealth(status),
+  };
+  node.setSequencerStatus("none");
+  const healthGauge = new Gauge({
+    name: "baton_health_status",
+    help: "What GET /health says: 1 on healthy, syncing or unhealthy",
+    labelNames: ["status"],
+    registers,
+  });
+  const setHealth = (status: HealthStatusLabel) => {
+    for (const s of HEALTH_STATUSES) healthGauge.set({ status: s }, s === status ? 1 : 0);
+  };
+  setHealth("healthy");
+
+  // every label a counter can take starts at 0, so that rate() and alerts see the series from the start
+  for (const code of Object.values(BatchErrorCode)) chain.batchImportErrors.inc({ code }, 0);
+  for (const code of Object.values(MempoolErrorCode)) rejected.inc({ code }, 0);
+  for (const topic of GOSSIP_TOPICS) for (const result of GOSSIP_RESULTS) network.gossipMessages.inc({ topic, result }, 0);
+
   collectDefaultMetrics({ register: registry });
   for (const name of LINT_FAILING_DEFAULT_METRICS) registry.removeSingleMetric(name);
 
-  return { registry, clock, chain, mempool, network, sync, gossipMetrics };
+  return { registry, clock, chain, mempool, network, sync, gossipMetrics, node };
 }

@@ -49,6 +49,8 @@ export class SyncService {
   private imported = 0;
   /** unix ms of the last batch a range sync imported that we did not have */
   private lastImportAt = 0;
+  /** the head height each peer last reported (a hint, for display and /syncing) and when */
+  private readonly peerHeads = new Map<string, { height: number; at: number }>();
   /** peers whose claims we do not act on, until the unix ms given */
   private readonly distrusted = new Map<string, number>();
   private closed = false;
@@ -119,6 +121,20 @@ export class SyncService {
     this.modules.logger.warn({ peer: peerId, reason, ...detail }, "sync: peer distrusted");
   }
 
+  /**
+   * The best head height trusted peers reported in the last 30 s (impossible claims are
+   * refused before they are recorded); 0 when none did. A hint: nothing acts on it.
+   */
+  bestPeerHeight(): number {
+    const since = this.now() - 30_000;
+    let best = 0;
+    for (const [peer, claim] of this.peerHeads) {
+      if (claim.at < since) this.peerHeads.delete(peer);
+      else if (!this.isDistrusted(peer) && claim.height > best) best = claim.height;
+    }
+    return best;
+  }
+
   progress(): SyncProgress {
     const secs = (Date.now() - this.startedAt) / 1000;
     const head = this.modules.chain.getHead().height;
@@ -127,7 +143,7 @@ export class SyncService {
     return {
       syncing,
       headHeight: head,
-      targetHeight: syncing ? Math.max(this.target, head) : head,
+      targetHeight: Math.max(head, syncing ? this.target : 0, this.bestPeerHeight()),
       startedHeight: this.startedHeight,
       batchesPerSecond: Math.round(rate * 10) / 10,
       etaSeconds: syncing && rate > 0 ? Math.round(Math.max(0, this.target - head) / rate) : null,
@@ -161,6 +177,7 @@ export class SyncService {
         this.distrust(peerId, "impossible status", { headHeight: status.headHeight, headSlot: status.headSlot, currentSlot: this.modules.currentSlot() });
         return;
       }
+      this.peerHeads.set(peerId, { height: status.headHeight, at: this.now() });
       if (chain.hasBatch(toHex(status.headRoot)) || status.headHeight < chain.getConfirmed().height) return;
       if (this.rangePeer !== null) return; // one range sync at a time; the poll comes back to this peer
       this.rangePeer = peerId;

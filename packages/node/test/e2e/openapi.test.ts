@@ -48,6 +48,7 @@ test.before(async () => {
     sequencerKey: seq,
     p2p: { listenAddrs: ["/ip4/127.0.0.1/tcp/0"], bootstrap: [] },
     api: { host: "127.0.0.1", port: 0, enabled: true },
+    metrics: { host: "127.0.0.1", port: 0 },
     mempool: { maxSize: 1_000 },
     logLevel: process.env.LOG_LEVEL ?? "silent",
   });
@@ -145,11 +146,60 @@ test("txs: submit (good and refused), follow, account, mempool", async () => {
   assert.ok(st === "included" || st === "confirmed", `tx status ${st}`);
 });
 
-test("operator views: dashboard, peers, metrics, event stream, the document itself", async () => {
+test("health, readiness, sync state, version: a synced single-sequencer node is healthy", async () => {
+  const health = (await check("getHealth", "/health")) as { status: string; reasons: string[] };
+  assert.is(health.status, "healthy", health.reasons.join("; "));
+  await check("getReady", "/readyz");
+  const syncing = (await check("getSyncing", "/syncing")) as { isSyncing: boolean; isStalled: boolean; syncDistance: number };
+  assert.equal([syncing.isSyncing, syncing.isStalled], [false, false]);
+  assert.ok(syncing.syncDistance <= 4, `distance ${syncing.syncDistance}`);
+  const version = (await check("getVersion", "/version")) as { version: string; runtime: string };
+  assert.match(version.runtime, process.version);
+  assert.is(((await check("getStatus", "/status")) as { version: string }).version, version.version);
+});
+
+test("an isolated node (a 2-sequencer chain, no peers) is unhealthy: /health 503 naming why, /readyz 503", async () => {
+  const other = blsKey("openapi-seq-2");
+  const genesis: Genesis = {
+    config: createChainConfig({ genesisTime: Date.now() - 1_000, slotMs: 250, slotsPerEpoch: 8 }, testPreset),
+    sequencers: [seq, other].map((k, i) => ({ pubkey: k.publicKey, account: edKey(`isolated-${i}`).publicKey, stake: 10_000n })),
+    accounts: [],
+  };
+  const dir = await mkdtemp(join(tmpdir(), "baton-isolated-"));
+  const lonely = await createNode({
+    genesis,
+    dataDir: dir,
+    sequencerKey: seq,
+    p2p: { listenAddrs: ["/ip4/127.0.0.1/tcp/0"], bootstrap: [] },
+    api: { host: "127.0.0.1", port: 0, enabled: true },
+    metrics: { host: "127.0.0.1", port: 0 },
+    mempool: { maxSize: 100 },
+    logLevel: process.env.LOG_LEVEL ?? "silent",
+  });
+  try {
+    const res = await fetch(`http://127.0.0.1:${lonely.apiPort}/health`);
+    const body = (await res.json()) as { status: string; reasons: string[]; peers: number };
+    assert.is(res.status, 503);
+    assert.equal([body.status, body.peers], ["unhealthy", 0]);
+    assert.ok(body.reasons.includes("no peers"), body.reasons.join("; "));
+    assert.is((await fetch(`http://127.0.0.1:${lonely.apiPort}/readyz`)).status, 503);
+  } finally {
+    await lonely.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("operator views: dashboard, peers, metrics (its own listener), event stream, the document itself", async () => {
   const html = (await check("dashboard", "/")) as string;
   assert.match(html, "<html");
   assert.equal(await check("getPeers", "/peers"), []);
-  assert.match((await check("getMetrics", "/metrics")) as string, "baton_head_height");
+  // metrics are on their own listener, not the API's
+  assert.is((await fetch(`${base}/metrics`)).status, 404);
+  const metrics = await (await fetch(`http://127.0.0.1:${node.metricsPort}/metrics`)).text();
+  assert.match(metrics, "baton_head_height");
+  assert.match(metrics, 'baton_node_sequencer_status{status="active"} 1');
+  assert.match(metrics, 'baton_health_status{status="healthy"} 1');
+  assert.is((await fetch(`http://127.0.0.1:${node.metricsPort}/status`)).status, 404, "the metrics listener serves nothing else");
   await check("getOpenApi", "/openapi.json");
   // the event stream: its first batch event validates against the BatchEvent schema
   const res = await fetch(`${base}/events`, { signal: AbortSignal.timeout(5_000) });

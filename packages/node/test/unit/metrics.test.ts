@@ -26,6 +26,8 @@ const BATON_METRICS: Array<[string, "gauge" | "counter" | "histogram"]> = [
   ["baton_batch_import_seconds", "histogram"],
   ["baton_peers", "gauge"],
   ["baton_sync_batches_total", "counter"],
+  ["baton_build_info", "gauge"],
+  ["baton_node_sequencer_status", "gauge"],
 ];
 
 let metrics: Metrics;
@@ -54,6 +56,16 @@ test("gauges named _total are removed from the default Node metrics", () => {
   for (const name of LINT_FAILING_DEFAULT_METRICS) assert.not.ok(text.includes(name), name);
   assert.ok(text.includes("process_cpu_user_seconds_total"), "the other default metrics stay");
   assert.ok(text.includes("nodejs_heap_size_used_bytes"));
+});
+
+test("counters start at 0 for every known label (no 'No data' before the first event); build info and status are set", async () => {
+  const fresh = await createMetrics({ version: "9.9.9", runtime: "node vX" }).registry.metrics();
+  assert.ok(fresh.includes('baton_mempool_rejected_total{code="MEMPOOL_FULL"} 0'), "mempool codes");
+  assert.ok(fresh.includes('baton_batch_import_errors_total{code="BATCH_BAD_SIGNATURE"} 0'), "batch error codes");
+  assert.ok(fresh.includes('baton_gossip_messages_total{topic="batch",result="reject"} 0'), "gossip topic × result");
+  assert.ok(fresh.includes('baton_build_info{version="9.9.9",runtime="node vX"} 1'));
+  assert.ok(fresh.includes('baton_node_sequencer_status{status="none"} 1'));
+  assert.ok(fresh.includes('baton_node_sequencer_status{status="active"} 0'));
 });
 
 test("a private registry: nothing lands in prom-client's global one", async () => {

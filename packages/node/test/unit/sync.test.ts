@@ -109,4 +109,21 @@ test("an honest peer that serves new batches: syncing while it imports and the h
   assert.is(sync.isSyncing(), false, "done");
 });
 
+test("targetHeight shows the best head a trusted peer reported, also when no sync runs (a hint for /syncing)", async () => {
+  const { chain } = fakeChain(() => false);
+  const network: SyncNetwork = {
+    requestStatus: async () => status(150, 990),
+    requestBatchesByRange: async () => {
+      throw new Error("connection reset");
+    },
+    getPeers: () => [{ peerId: "flaky" }],
+  };
+  const sync = service(chain, network);
+  await sync.syncWith("flaky");
+  assert.is(sync.isSyncing(), false);
+  assert.is(sync.isDistrusted("flaky"), false, "a failed download is not a lie");
+  assert.is(sync.bestPeerHeight(), 150);
+  assert.is(sync.progress().targetHeight, 150);
+});
+
 test.run();

@@ -14,9 +14,10 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { REPO_ROOT, tsxLoaderUrl } from "../../programs.js";
-import { defaultDevnetParams, generateDevnet, writeDevnet } from "../../generate.js";
+import { createDevnet } from "../../generate.js";
 import { GENESIS_FILE, nodeLayout } from "../../layout.js";
 import { NodeProcess } from "../../process.js";
+import { startArgs } from "../../startArgs.js";
 import { BackendName, ExitLog, type ChaosBackend, type ClusterInfo, type ClusterSettings } from "../backend.js";
 import { loadApiOver, withDeadline, type ChaosHttp, type HttpAnswer } from "../http.js";
 import { nftApply, nftHeal, type NftExec } from "../nft.js";
@@ -132,31 +133,49 @@ export class NetnsBackend implements ChaosBackend {
     await run("bash", [NETNS_SCRIPT, "up", String(observer)], 120_000);
     log(`   test hosts h1..h${s.nodes} (${hostAddr(1)}..${hostAddr(s.nodes)}), observer h${observer}`);
 
-    const gen = await generateDevnet({
-      ...defaultDevnetParams,
-      nodes: s.nodes,
-      slotMs: s.slotMs,
-      slotsPerEpoch: s.slotsPerEpoch,
-      missesToEject: s.missesToEject,
-      loadAccounts: s.loadAccounts,
-      genesisTime: Date.now() + s.genesisDelayMs,
-      seed: s.seed,
-    });
-    await writeDevnet(s.dir, gen, s);
+    const gen = await createDevnet(
+      s.dir,
+      {
+        nodes: s.nodes,
+        slotMs: s.slotMs,
+        slotsPerEpoch: s.slotsPerEpoch,
+        missesToEject: s.missesToEject,
+        loadAccounts: s.loadAccounts,
+        genesisTime: Date.now() + s.genesisDelayMs,
+        seed: s.seed,
+      },
+      s,
+    );
     const layouts = gen.manifest.peerIds.map((_, k) => {
       const i = k + 1;
       const l = nodeLayout(s.dir, i, s);
-      return { ...l, apiUrl: `http://${hostAddr(i)}:${l.apiPort}`, listenAddr: `/ip4/${hostAddr(i)}/tcp/${l.p2pPort}` };
+      return {
+        ...l,
+        apiUrl: `http://${hostAddr(i)}:${l.apiPort}`,
+        metricsUrl: `http://${hostAddr(i)}:${l.metricsPort}/metrics`,
+        listenAddr: `/ip4/${hostAddr(i)}/tcp/${l.p2pPort}`,
+      };
     });
     const addrs = layouts.map((l, k) => `${l.listenAddr}/p2p/${gen.manifest.peerIds[k]}`);
     this.nodes = layouts.map(
       (l, k) =>
-        new NetnsNodeProcess(`h${l.index}`, l, gen.manifest.peerIds[k], addrs[k], [
-          "start",
-          ...["--genesis", join(s.dir, GENESIS_FILE), "--key", l.keyFile, "--data-dir", l.dataDir],
-          ...["--listen", l.listenAddr, "--bootstrap", addrs.filter((_, j) => j !== k).join(",")],
-          ...["--api-port", String(l.apiPort), "--api-host", hostAddr(l.index), "--log-level", s.logLevel],
-        ]),
+        new NetnsNodeProcess(
+          `h${l.index}`,
+          l,
+          gen.manifest.peerIds[k],
+          addrs[k],
+          startArgs({
+            genesisFile: join(s.dir, GENESIS_FILE),
+            keyFile: l.keyFile,
+            dataDir: l.dataDir,
+            listenAddr: l.listenAddr,
+            bootstrap: addrs.filter((_, j) => j !== k),
+            apiHost: hostAddr(l.index),
+            apiPort: l.apiPort,
+            metricsPort: l.metricsPort,
+            logLevel: s.logLevel,
+          }),
+        ),
     );
     this.faults = new ProcessFaults(() => this.nodes, this.exitLog, log);
     for (const n of this.nodes) this.faults.start(n);
