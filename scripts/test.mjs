@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { existsSync } from "node:fs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const polyfill = import.meta.resolve("@baton/node/polyfill");
+const polyfill = new URL("../packages/node/src/util/polyfill.ts", import.meta.url).href;
 const uvu = join(root, "node_modules/uvu/bin.js");
 const filter = process.argv[2] ?? "";
 
@@ -47,6 +47,14 @@ let passed = 0;
 let failed = 0;
 const t0 = Date.now();
 
+// the e2e, cluster, chaos, docker and bench runs start the compiled `baton` (packages/cli/dist)
+console.log("== build");
+const built = await run(process.execPath, [join(root, "scripts/build.mjs")]);
+if (built.code !== 0) {
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
+
 if (!filter || "typecheck".includes(filter)) {
   console.log("== typecheck");
   const tsc = await run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json", "--noEmit"]);
@@ -64,7 +72,8 @@ if (!filter || "lint".includes(filter)) {
 
 for (const g of groups) {
   console.log(`== ${g.name} (${g.dir})`);
-  const r = await run(process.execPath, ["--import", "tsx", "--import", polyfill, uvu, g.dir, "\\.test\\.ts$"], {
+  // test files run from source (tsx, the "source" export condition); the nodes they start are compiled
+  const r = await run(process.execPath, ["--conditions=source", "--import", "tsx", "--import", polyfill, uvu, g.dir, "\\.test\\.ts$"], {
     env: { ...process.env, FORCE_COLOR: "0" },
   });
   const text = r.out.replace(/\x1b\[[0-9;]*m/g, "");

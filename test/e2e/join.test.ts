@@ -21,9 +21,9 @@ import { getJson, waitFor, type SequencerInfo, type Status, reportSetupErrors } 
 
 const test = suite("join and stake");
 const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-const CLI = join(ROOT, "packages/cli/src/bin.ts");
-const POLYFILL = import.meta.resolve("@baton/node/polyfill");
-const NODE_ARGS = ["--import", import.meta.resolve("tsx"), "--import", POLYFILL, CLI];
+/** the compiled `baton` (the test command builds first): what an operator runs */
+const CLI = join(ROOT, "packages/cli/dist/bin.js");
+const NODE_ARGS = [CLI];
 const SLOT_MS = 500;
 const SLOTS_PER_EPOCH = 8;
 const API5 = "http://127.0.0.1:17605";

@@ -28,7 +28,7 @@ repo.run();
 const pkg = (name: string, dir: string, manifest: Record<string, unknown> = {}): WorkspacePackage => ({
   name,
   dir,
-  manifest: { name, ...(dir === "" ? {} : { exports: { ".": "./src/index.ts" } }), ...manifest },
+  manifest: { name, ...(dir === "" ? {} : { exports: { ".": { source: "./src/index.ts", default: "./dist/index.js" } } }), ...manifest },
 });
 const file = (path: string, ...imports: [string, ImportKind?][]): SourceFile => ({
   path,
@@ -40,7 +40,7 @@ const dep = (...names: string[]) => Object.fromEntries(names.map((n) => [n, "wor
 function workspace(files: SourceFile[], overrides: Record<string, Record<string, unknown>> = {}): Workspace {
   const packages = [
     pkg("root", "", { devDependencies: dep("@x/cli", "@x/client", "@x/core", "@x/devnet", "@x/node") }),
-    pkg("@x/core", "packages/core", { exports: { ".": "./src/index.ts", "./testing": "./test/helpers.ts" } }),
+    pkg("@x/core", "packages/core", { exports: { ".": { source: "./src/index.ts", default: "./dist/index.js" }, "./testing": "./test/helpers.ts" } }),
     pkg("@x/node", "packages/node", { dependencies: dep("@x/core") }),
     pkg("@x/client", "packages/client", { dependencies: dep("@x/core") }),
     pkg("@x/cli", "packages/cli", { dependencies: dep("@x/core", "@x/node"), devDependencies: dep("@x/devnet") }),
@@ -114,14 +114,17 @@ const broken: [string, SourceFile[], Record<string, Record<string, unknown>>, Re
   [
     "exports pointing at a file that does not exist",
     [],
-    { "@x/cli": { exports: { ".": "./src/index.ts", "./extra": "./src/extra.ts" } } },
-    [/^packages\/cli\/package\.json: exports\["\.\/extra"\] points at \.\/src\/extra\.ts, which does not exist$/],
+    { "@x/cli": { exports: { ".": { source: "./src/index.ts", default: "./dist/index.js" }, "./extra": { source: "./src/extra.ts", default: "./dist/extra.js" } } } },
+    [
+      /^packages\/cli\/package\.json: exports\["\.\/extra"\] points at \.\/src\/extra\.ts, whose source \.\/src\/extra\.ts does not exist$/,
+      /^packages\/cli\/package\.json: exports\["\.\/extra"\] points at \.\/dist\/extra\.js, whose source \.\/src\/extra\.ts does not exist$/,
+    ],
   ],
   [
-    "a public face other than src/index.ts",
+    "a public face other than src/index.ts (compiled to dist/index.js)",
     [],
     { "@x/node": { exports: { ".": "./lib/main.ts" } } },
-    [/^packages\/node\/package\.json: exports\["\."\] must be "\.\/src\/index\.ts"/, /points at \.\/lib\/main\.ts, which does not exist/],
+    [/^packages\/node\/package\.json: exports\["\."\] must be \{"source": "\.\/src\/index\.ts", "default": "\.\/dist\/index\.js"\}/, /points at \.\/lib\/main\.ts, whose source \.\/lib\/main\.ts does not exist/],
   ],
   [
     "a cycle made by a relative import (cli depends on devnet, devnet reads cli's source)",

@@ -285,13 +285,19 @@ export function checkWorkspace(ws: Workspace): string[] {
     const where = pkg.dir === "" ? "package.json" : `${pkg.dir}/package.json`;
     const map = exportsMap(pkg.manifest);
     if (pkg.dir !== "") {
-      const main = map?.["."];
-      if (main !== "./src/index.ts") problems.push(`${where}: exports["."] must be "./src/index.ts" (the package's public face), found ${JSON.stringify(main)}`);
+      const main = map?.["."] as Record<string, unknown> | undefined;
+      if (typeof main !== "object" || main === null || main.source !== "./src/index.ts" || main.default !== "./dist/index.js") {
+        problems.push(
+          `${where}: exports["."] must be {"source": "./src/index.ts", "default": "./dist/index.js"} (the package's public face, from source and compiled), found ${JSON.stringify(main)}`,
+        );
+      }
     }
     for (const [sub, target] of Object.entries(map ?? {})) {
       for (const t of exportTargets(target)) {
-        const file = norm(join(pkg.dir, t));
-        if (!ws.fileExists(file)) problems.push(`${where}: exports[${JSON.stringify(sub)}] points at ${t}, which does not exist`);
+        // a compiled target (./dist/x.js) exists after `pnpm build`: its source (./src/x.ts) must exist
+        const source = /^\.\/dist\/.*\.js$/.test(t) ? t.replace(/^\.\/dist\//, "./src/").replace(/\.js$/, ".ts") : t;
+        const file = norm(join(pkg.dir, source));
+        if (!ws.fileExists(file)) problems.push(`${where}: exports[${JSON.stringify(sub)}] points at ${t}, whose source ${source} does not exist`);
       }
     }
     for (const f of DEPENDENCY_FIELDS) {
@@ -324,7 +330,7 @@ export function checkWorkspace(ws: Workspace): string[] {
       const map = exportsMap(ref.pkg.manifest);
       if (!map || !(ref.subpath in map)) {
         problems.push(`${at}: import ${JSON.stringify(imp.specifier)}: ${ref.pkg.name} does not export ${JSON.stringify(ref.subpath)} (exports: ${Object.keys(map ?? {}).join(", ") || "none"})`);
-      } else if (inSrc && exportTargets(map[ref.subpath]).some((t) => !t.startsWith("./src/"))) {
+      } else if (inSrc && exportTargets(map[ref.subpath]).some((t) => !t.startsWith("./src/") && !t.startsWith("./dist/"))) {
         problems.push(`${at}: import ${JSON.stringify(imp.specifier)}: that export is ${ref.pkg.name}'s test code (${exportTargets(map[ref.subpath]).join(", ")}); only tests may import it`);
       }
       const fields = declaredIn(owner, ref.pkg.name);

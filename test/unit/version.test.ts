@@ -17,9 +17,9 @@ test("every package.json has BATON_VERSION", () => {
   }
 });
 
-test("baton --version prints it (and -V, and baton version)", () => {
+test("the compiled baton --version prints it (and -V, and baton version)", () => {
   for (const arg of ["--version", "-V", "version"]) {
-    const out = execFileSync(process.execPath, ["--import", "tsx", join(ROOT, "packages/cli/src/bin.ts"), arg], { cwd: ROOT, encoding: "utf8" });
+    const out = execFileSync(process.execPath, [join(ROOT, "packages/cli/dist/bin.js"), arg], { cwd: ROOT, encoding: "utf8" });
     assert.is(out.trim(), `baton ${BATON_VERSION}`, arg);
   }
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `baton` command. Run with `node --import tsx packages/cli/src/bin.ts <command>`.
+ * The `baton` command: `pnpm build`, then `node packages/cli/dist/bin.js <command>` (`pnpm baton`
+ * does both). From source: `node --conditions=source --import tsx packages/cli/src/bin.ts`.
  * The polyfill must be the first import (libp2p 3 needs Promise.withResolvers; Node 20 lacks it).
  */
 import "@baton/node/polyfill";

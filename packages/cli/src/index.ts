@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
- * `@baton/cli`: the `baton` command. `src/bin.ts` is the program (`node --import tsx
- * packages/cli/src/bin.ts <command>`); this index is for programs that run `baton` commands in
+ * `@baton/cli`: the `baton` command. `src/bin.ts` is the program (compiled by `pnpm build`:
+ * `node packages/cli/dist/bin.js <command>`); this index is for programs that run `baton` commands in
  * their own process, like the docker image's entry point (docker/entrypoint.ts).
  *
  * @example

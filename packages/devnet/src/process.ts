@@ -1,11 +1,11 @@
 /**
- * One node as a child process: `node --import tsx --import polyfill <baton bin> start ...` (programs.ts),
+ * One node as a child process: `node packages/cli/dist/bin.js start ...` (compiled; programs.ts),
  * stdout and stderr appended to its node.log. Children run in their own process group, so a
  * Ctrl-C in the terminal reaches only the launcher, which then stops them with SIGTERM.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { BATON_BIN, POLYFILL_URL, REPO_ROOT, tsxLoaderUrl } from "./programs.js";
+import { BATON_BIN, REPO_ROOT, requireBuilt } from "./programs.js";
 import type { NodeLayout } from "./layout.js";
 
 export interface ExitInfo {
@@ -86,7 +86,7 @@ export class NodeProcess implements DevnetNode {
 
   /** The full command line (for logs and for a person who wants to run one node by hand). */
   commandLine(): string[] {
-    return [process.execPath, "--import", tsxLoaderUrl(), "--import", POLYFILL_URL, BATON_BIN, ...this.cliArgs];
+    return [process.execPath, requireBuilt(BATON_BIN), ...this.cliArgs];
   }
 
   start(): void {

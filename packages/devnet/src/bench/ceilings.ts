@@ -9,10 +9,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ed25519FromSeed, ed25519Sign, ed25519Verify, sha256, signTx, TxKind, uint64Bytes, verifyTxSignature } from "@baton/core";
 import { BatonDb } from "@baton/node";
-import { POLYFILL_URL, REPO_ROOT, tsxLoaderUrl } from "../programs.js";
+import { compiledProgram, REPO_ROOT, requireBuilt } from "../programs.js";
 import { perSecond } from "./stats.js";
 
 /** Runs `fn` over `items` round-robin for about `ms` milliseconds; ops per second on this thread. */
@@ -75,7 +74,7 @@ export async function measureLevelWrites(ms: number, batchSize = 1_000, valueByt
   }
 }
 
-const GOSSIP_PEER = fileURLToPath(new URL("./gossipPeer.ts", import.meta.url));
+const GOSSIP_PEER = compiledProgram(new URL("./gossipPeer.ts", import.meta.url));
 
 interface Child {
   lines: AsyncIterableIterator<string>;
@@ -84,7 +83,7 @@ interface Child {
 }
 
 function startPeer(args: Record<string, unknown>): Child {
-  const child = spawn(process.execPath, ["--import", tsxLoaderUrl(), "--import", POLYFILL_URL, GOSSIP_PEER, JSON.stringify(args)], {
+  const child = spawn(process.execPath, [requireBuilt(GOSSIP_PEER), JSON.stringify(args)], {
     cwd: REPO_ROOT,
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -1,7 +1,7 @@
 /**
  * One gossipsub peer for the gossip ceiling (a child process of the bench, so each peer has
  * its own event loop, like two nodes):
- *   node --import tsx --import <polyfill> gossipPeer.ts <json args>
+ *   node dist/bench/gossipPeer.js <json args>   (compiled by `pnpm build`)
  * role "sub": listens, prints `ready <multiaddr>`, counts tx-topic messages until the
  * publisher's end marker (or a deadline), prints `result {"received", "ms"}` and exits.
  * role "pub": dials the subscriber, publishes `size`-byte messages for `durationMs`, then
@@ -11,6 +11,7 @@
  * the publisher keeps at most WINDOW messages unacknowledged: the rate measured is the rate
  * that is delivered, not the rate that is dropped.
  */
+import "@baton/node/polyfill";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -65,7 +65,7 @@ export interface PlanOptions {
 const MIN_GAP_SLOTS = 12;
 const MAX_GAP_SLOTS = 20;
 
-/** After an outage: time for every node to start again and answer (tsx start-up, level, libp2p). */
+/** After an outage: time for every node to start again and answer (start-up, level, libp2p). */
 export const OUTAGE_RESTART_MS = 15_000;
 /** No outage before this: the cluster is up, connected and producing, whatever the slot length. */
 export const OUTAGE_EARLIEST_MS = 20_000;

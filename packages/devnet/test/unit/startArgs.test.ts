@@ -11,7 +11,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { genesisToJson } from "@baton/core";
 import { createDevnet, defaultDevnetParams, generateDevnet, readDevnet } from "../../src/generate.js";
-import { BATON_BIN, POLYFILL_URL, REPO_ROOT, tsxLoaderUrl } from "../../src/programs.js";
+import { BATON_BIN, REPO_ROOT } from "../../src/programs.js";
 import { startArgs, type NodeStartSpec } from "../../src/startArgs.js";
 
 const sequencer: NodeStartSpec = {
@@ -71,7 +71,7 @@ build("a full node: --key none, no --bootstrap when it has no peers, no metrics 
 });
 
 build("every flag it emits is a `baton start` flag that takes a value; every required one is there", () => {
-  const r = spawnSync(process.execPath, ["--import", tsxLoaderUrl(), "--import", POLYFILL_URL, BATON_BIN, "start", "--help"], {
+  const r = spawnSync(process.execPath, [BATON_BIN, "start", "--help"], {
     cwd: REPO_ROOT,
     encoding: "utf8",
     timeout: 60_000,

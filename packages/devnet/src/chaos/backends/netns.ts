@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { REPO_ROOT, tsxLoaderUrl } from "../../programs.js";
+import { compiledProgram, REPO_ROOT, requireBuilt } from "../../programs.js";
 import { createDevnet } from "../../generate.js";
 import { GENESIS_FILE, nodeLayout } from "../../layout.js";
 import { NodeProcess } from "../../process.js";
@@ -27,7 +27,7 @@ import { ProcessFaults } from "./processes.js";
 
 export const NETNS_SCRIPT = process.env.BATON_NETNS_SCRIPT ?? join(REPO_ROOT, "../shared/ci/netns-hosts.sh");
 export const hostAddr = (i: number) => `10.78.0.${10 + i}`;
-const PROXY_FILE = new URL("./netnsProxy.ts", import.meta.url).pathname;
+const PROXY_FILE = compiledProgram(new URL("./netnsProxy.ts", import.meta.url));
 
 /** Runs a command to completion (bounded); rejects with its stderr on failure. */
 export function run(cmd: string, args: string[], timeoutMs = 60_000): Promise<string> {
@@ -180,7 +180,7 @@ export class NetnsBackend implements ChaosBackend {
     this.faults = new ProcessFaults(() => this.nodes, this.exitLog, log);
     for (const n of this.nodes) this.faults.start(n);
 
-    const proxy = spawn("ip", ["netns", "exec", `h${observer}`, process.execPath, "--import", tsxLoaderUrl(), PROXY_FILE], {
+    const proxy = spawn("ip", ["netns", "exec", `h${observer}`, process.execPath, requireBuilt(PROXY_FILE)], {
       cwd: REPO_ROOT,
       stdio: ["pipe", "pipe", "inherit"],
     });

@@ -1,6 +1,6 @@
 /**
  * The observer's hands inside the test-host network: run in the observer namespace
- * (`ip netns exec hN node --import tsx netnsProxy.ts`), it reads one JSON request per line
+ * (`ip netns exec hN node dist/chaos/backends/netnsProxy.js`, compiled by `pnpm build`), it reads one JSON request per line
  * on stdin ({id, method, url, body?, timeoutMs}), does the HTTP request from there, and
  * writes one JSON answer per line on stdout ({id, status, body} or {id, error}). So the
  * chaos runner in the root namespace never sends a packet to a test host itself.
