@@ -10,12 +10,25 @@ import { sha256 } from "./hash.js";
 
 export const BLS_DST = "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
 
+/** One signature to check: `sig` by `pubkey` over `msg`. */
+export interface BlsSignatureSet {
+  pubkey: Uint8Array;
+  msg: Uint8Array;
+  sig: Uint8Array;
+}
+
 export interface BlsBackend {
   readonly name: "blst" | "noble";
   publicKey(secretKey: Uint8Array): Uint8Array;
   sign(secretKey: Uint8Array, msg: Uint8Array): Uint8Array;
   /** false for an invalid signature, and for malformed keys or signatures (never throws). */
   verify(pubkey: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean;
+  /**
+   * true only if every set verifies (false if one is invalid or malformed; it does not say
+   * which: bisect). blst checks them together with random weights, ~3.5x cheaper per
+   * signature at 256 sets than one verify each (FACTS.md).
+   */
+  verifyMultiple(sets: BlsSignatureSet[]): boolean;
 }
 
 const noble = bls12_381.longSignatures;
@@ -30,6 +43,9 @@ export const nobleBackend: BlsBackend = {
     } catch {
       return false;
     }
+  },
+  verifyMultiple(sets) {
+    return sets.every((set) => nobleBackend.verify(set.pubkey, set.msg, set.sig));
   },
 };
 
@@ -70,6 +86,24 @@ function loadBlst(): BlsBackend | null {
         return false;
       }
     },
+    verifyMultiple(sets) {
+      if (sets.length === 0) return true;
+      const prepared: { msg: Uint8Array; pk: InstanceType<Blst["PublicKey"]>; sig: InstanceType<Blst["Signature"]> }[] = [];
+      for (const set of sets) {
+        const key = pk(set.pubkey);
+        if (!key || set.sig.length !== 96) return false;
+        try {
+          prepared.push({ msg: set.msg, pk: key, sig: blst.Signature.fromBytes(set.sig, true, true) });
+        } catch {
+          return false;
+        }
+      }
+      try {
+        return blst.verifyMultipleAggregateSignatures(prepared);
+      } catch {
+        return false;
+      }
+    },
   };
 }
 
@@ -105,4 +139,25 @@ export function blsSign(secretKey: Uint8Array, msg: Uint8Array): Uint8Array {
 
 export function blsVerify(pubkey: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
   return backend.verify(pubkey, msg, sig);
+}
+
+/** true only if every set verifies; see BlsBackend.verifyMultiple. */
+export function blsVerifyMultiple(sets: BlsSignatureSet[]): boolean {
+  return backend.verifyMultiple(sets);
+}
+
+/**
+ * The index of the first set that does not verify, or -1 when all do: one multi-check, then
+ * bisection (a bad set costs ~2 log2(n) multi-checks). Sets before the index are valid.
+ */
+export function firstInvalidSignatureSet(sets: BlsSignatureSet[]): number {
+  if (blsVerifyMultiple(sets)) return -1;
+  let from = 0;
+  let to = sets.length; // the first invalid set is in [from, to)
+  while (to - from > 1) {
+    const middle = (from + to) >>> 1;
+    if (blsVerifyMultiple(sets.slice(from, middle))) from = middle;
+    else to = middle;
+  }
+  return from;
 }

@@ -8,7 +8,8 @@
 import { computeEpoch, type ChainConfig } from "../config/chainConfig.js";
 import { bytesEqual, } from "../crypto/hex.js";
 import { BatchError, BatchErrorCode, TxError, TxErrorCode } from "../errors.js";
-import { verifyBatchHeaderSignature } from "../signing.js";
+import type { BlsSignatureSet } from "../crypto/bls.js";
+import { batchSigningRoot, randaoSigningRoot, verifyBatchHeaderSignature } from "../signing.js";
 import type { SignedBatch, State } from "../types/ssz.js";
 import { sha256, uint64Bytes } from "../crypto/hash.js";
 import { ScheduleError } from "../schedule/errors.js";
@@ -16,7 +17,7 @@ import { StateDraft } from "../state/draft.js";
 import { txRootFromHashes } from "../state/merkle.js";
 import { effectiveLeaderOrNull, processSlotsInto, recordProduced } from "./slots.js";
 import { computeStateRoot } from "../state/stateRoot.js";
-import { verifyRandaoCached } from "./randaoCache.js";
+import { isRandaoVerified, verifyRandaoCached } from "./randaoCache.js";
 import { txHashHexOf, txHashOf, verifyTxSignatureOf } from "./txRoots.js";
 import { applyTxInto } from "./txs.js";
 
@@ -27,6 +28,13 @@ export interface ApplyBatchOptions {
   verifyTxSignatures?: boolean;
   /** Skips the signature check of a tx whose hash (`toHex(txHash(tx))`, 0x-prefixed) it accepts. */
   isTxVerified?: (txHashHex: string) => boolean;
+  /**
+   * Range sync: the header signature and the RANDAO reveal (unless remembered as verified)
+   * are not checked here but pushed to this list, for the caller to check many batches'
+   * together (blsVerifyMultiple, firstInvalidSignatureSet). The returned state is only as
+   * good as those sets: the caller must not keep it unless they verify.
+   */
+  deferSignatures?: BlsSignatureSet[];
 }
 
 /**
@@ -55,7 +63,9 @@ export function applyBatch(state: State, batch: SignedBatch, config: ChainConfig
     throw new BatchError(BatchErrorCode.TOO_MANY_TXS, `${txs.length} txs > ${config.maxBatchTxs}`);
   }
   const proposer = draft.state.sequencers[header.proposerIndex];
-  if (opts.verifySignatures ?? true) {
+  if (opts.deferSignatures) {
+    opts.deferSignatures.push(...batchSignatureSets(config, batch, proposer.pubkey));
+  } else if (opts.verifySignatures ?? true) {
     if (!verifyRandaoCached(config.chainId, computeEpoch(config, header.slot), header.randaoReveal, proposer.pubkey)) {
       throw new BatchError(BatchErrorCode.BAD_RANDAO);
     }
@@ -86,6 +96,18 @@ export function applyBatch(state: State, batch: SignedBatch, config: ChainConfig
   const next = draft.finish();
   if (!bytesEqual(computeStateRoot(next), header.stateRoot)) throw new BatchError(BatchErrorCode.BAD_STATE_ROOT);
   return next;
+}
+
+/** The BLS signatures a batch carries, as sets: its RANDAO reveal (unless already verified) and its header signature. */
+export function batchSignatureSets(config: ChainConfig, batch: SignedBatch, proposerPubkey: Uint8Array): BlsSignatureSet[] {
+  const { header } = batch;
+  const epoch = computeEpoch(config, header.slot);
+  const sets: BlsSignatureSet[] = [];
+  if (!isRandaoVerified(config.chainId, epoch, header.randaoReveal, proposerPubkey)) {
+    sets.push({ pubkey: proposerPubkey, msg: randaoSigningRoot(config.chainId, epoch), sig: header.randaoReveal });
+  }
+  sets.push({ pubkey: proposerPubkey, msg: batchSigningRoot(header), sig: batch.signature });
+  return sets;
 }
 
 /** Throws WRONG_LEADER (or NO_SCHEDULE) unless `proposerIndex` is the effective leader of `slot`. */

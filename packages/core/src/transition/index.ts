@@ -11,7 +11,7 @@
  *   computeStateRoot(state)                  = stateRoot(state), with the account tree cached (state/)
  *   applyUnsignedBatch / processSlotsUnsigned the simulator's entry points
  */
-export { applyBatch, type ApplyBatchOptions } from "./batch.js";
+export { applyBatch, batchSignatureSets, type ApplyBatchOptions } from "./batch.js";
 export { buildBatch, type BuildBatchArgs, type BuiltBatch } from "./build.js";
 export { computeLeak } from "./epoch.js";
 export { processSlots, windowMisses } from "./slots.js";

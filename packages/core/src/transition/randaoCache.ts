@@ -12,12 +12,23 @@ const verified = new Set<string>();
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
+const keyOf = (chainId: number, epoch: number, reveal: Uint8Array, pubkey: Uint8Array) => `${chainId}:${epoch}:${hex(pubkey)}:${hex(reveal)}`;
+
 /** = verifyRandao(chainId, epoch, reveal, pubkey), remembering reveals that verified. */
 export function verifyRandaoCached(chainId: number, epoch: number, reveal: Uint8Array, pubkey: Uint8Array): boolean {
-  const key = `${chainId}:${epoch}:${hex(pubkey)}:${hex(reveal)}`;
-  if (verified.has(key)) return true;
+  if (isRandaoVerified(chainId, epoch, reveal, pubkey)) return true;
   if (!verifyRandao(chainId, epoch, reveal, pubkey)) return false;
-  if (verified.size >= MAX_ENTRIES) verified.clear();
-  verified.add(key);
+  rememberRandao(chainId, epoch, reveal, pubkey);
   return true;
+}
+
+/** Whether this reveal verified before. */
+export function isRandaoVerified(chainId: number, epoch: number, reveal: Uint8Array, pubkey: Uint8Array): boolean {
+  return verified.has(keyOf(chainId, epoch, reveal, pubkey));
+}
+
+/** Records a reveal the caller verified (e.g. in a multi-check of a sync range). */
+export function rememberRandao(chainId: number, epoch: number, reveal: Uint8Array, pubkey: Uint8Array): void {
+  if (verified.size >= MAX_ENTRIES) verified.clear();
+  verified.add(keyOf(chainId, epoch, reveal, pubkey));
 }

@@ -9,7 +9,6 @@ import {
   adoptTxRoots,
   applyBatch,
   BatchError,
-  computeEpoch,
   confirmingCommittee,
   createGenesisState,
   findAccountIndex,
@@ -31,6 +30,7 @@ import { Mutex } from "../util/mutex.js";
 import { ChainEvent, type BatchEventData, type ChainEventMap, type ImportSource } from "./events.js";
 import { EquivocationWatch } from "./equivocation.js";
 import { preverifyBatchTxs } from "./preverify.js";
+import { checkChunkSignatures, prepareChunk, type RangeItem } from "./rangeImport.js";
 import { reportStateChanges } from "./stateChanges.js";
 import { ChainStore } from "./store.js";
 
@@ -157,13 +157,6 @@ export class Chain extends EventEmitter<ChainEventMap> {
   hasBatch(root: string): boolean {
     return this.batches.has(root);
   }
-  /** batches above the confirmed one on the head chain, ascending */
-  getUnconfirmedChain(): BatchNode[] {
-    return this.forkChoice.getUnconfirmedChain();
-  }
-  getVotes() {
-    return this.forkChoice.getVotes();
-  }
 
   /** A batch by root (memory, then store). */
   async getBatch(root: string): Promise<SignedBatch | undefined> {
@@ -199,6 +192,27 @@ export class Chain extends EventEmitter<ChainEventMap> {
     } finally {
       if (--this.importing === 0) for (const w of [...this.idleWaiters]) w();
     }
+  }
+
+  /**
+   * Range sync: imports consecutive batches with their BLS signatures checked together
+   * (rangeImport.ts). Batches this node has are skipped; it stops before a batch whose parent
+   * is unknown (`connected: false`). Throws the first invalid batch's BatchError after
+   * importing the valid ones before it.
+   */
+  async importRange(items: RangeItem[], source: ImportSource): Promise<{ imported: number; connected: boolean }> {
+    const chunk = prepareChunk(items, { config: this.config, stateOf: (root) => this.states.get(root), isTxVerified: (hash) => this.modules.mempool.isVerified(hash) });
+    const { valid, error } = checkChunkSignatures(chunk);
+    let imported = 0;
+    for (const batch of chunk.prepared.slice(0, valid)) {
+      const result = await this.importBatch(batch.batch, source, batch.state, batch.bytes);
+      if (result.status === "imported") imported++;
+    }
+    if (error) {
+      this.modules.metrics?.chain.batchImportErrors.inc({ code: error.code });
+      throw error;
+    }
+    return { imported, connected: chunk.connected };
   }
 
   /**
@@ -374,9 +388,5 @@ export class Chain extends EventEmitter<ChainEventMap> {
     const state = this.getHeadState();
     const i = findAccountIndex(state.accounts, pubkey);
     return i >= 0 ? state.accounts[i] : undefined;
-  }
-
-  currentEpochOf(slot: number): number {
-    return computeEpoch(this.config, slot);
   }
 }

@@ -218,32 +218,32 @@ export class SyncService {
       const chunk = await next;
       if (chunk.length === 0) break;
       next = request(start + chunk.length);
-      for (const bytes of chunk) {
-        const batch = decodeSignedBatch(bytes);
-        // a batch from the future is invalid (and a huge slot would cost a long empty-slot loop)
-        if (batch.header.slot > this.modules.currentSlot() + 1) {
-          this.distrust(peerId, "served a batch from the future", { slot: batch.header.slot, height: batch.header.height });
+      const items = chunk.map((bytes) => ({ batch: decodeSignedBatch(bytes), bytes }));
+      // a batch from the future is invalid (and a huge slot would cost a long empty-slot loop)
+      const future = items.find((item) => item.batch.header.slot > this.modules.currentSlot() + 1);
+      if (future) {
+        this.distrust(peerId, "served a batch from the future", { slot: future.batch.header.slot, height: future.batch.header.height });
+        return;
+      }
+      let result;
+      try {
+        // the chunk's BLS signatures are checked together (chain/rangeImport.ts)
+        result = await chain.importRange(items, "sync");
+      } catch (e) {
+        if (e instanceof BatchError) {
+          this.distrust(peerId, "served an invalid batch", { code: e.code, detail: e.message });
           return;
         }
-        let res;
-        try {
-          res = await chain.importBatch(batch, "sync", undefined, bytes);
-        } catch (e) {
-          if (e instanceof BatchError) {
-            this.distrust(peerId, "served an invalid batch", { height: batch.header.height, code: e.code });
-            return;
-          }
-          throw e;
-        }
-        if (res.status === "unknown_parent" || res.status === "not_descendant_of_confirmed") {
-          logger.debug({ peer: peerId, height: batch.header.height, status: res.status }, "peer chain does not connect");
-          return;
-        }
-        if (res.status === "imported") {
-          this.imported++;
-          this.lastImportAt = this.now();
-          metrics?.sync.batches.inc();
-        }
+        throw e;
+      }
+      if (result.imported > 0) {
+        this.imported += result.imported;
+        this.lastImportAt = this.now();
+        metrics?.sync.batches.inc(result.imported);
+      }
+      if (!result.connected) {
+        logger.debug({ peer: peerId, from: start, count: chunk.length }, "peer chain does not connect");
+        return;
       }
       start += chunk.length;
       if (Date.now() - lastLog > 2_000) {

@@ -23,11 +23,11 @@ function fakeChain(importNew: () => boolean) {
     getHead: () => head,
     getConfirmed: () => ({ ...head, height: 98, slot: 988 }),
     hasBatch: () => false,
-    importBatch: async () => {
-      if (!importNew()) return { status: "known" as const, root: "0x" };
-      head.height += 1;
-      head.slot += 1;
-      return { status: "imported" as const, root: "0x", head: true };
+    importRange: async (items: unknown[]) => {
+      if (!importNew()) return { imported: 0, connected: true };
+      head.height += items.length;
+      head.slot += items.length;
+      return { imported: items.length, connected: true };
     },
   };
   return { chain: chain as unknown as Chain, head };
