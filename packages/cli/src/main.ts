@@ -12,7 +12,21 @@ import { keysImport, keysList, keysNew } from "./commands/keys.js";
 import { simCommand } from "./commands/sim.js";
 import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
-import { txExit, txRejoin, txSend, txStake, txUnstake } from "./commands/tx.js";
+import {
+  txAdmit,
+  txBid,
+  txCommission,
+  txDelegate,
+  txEvict,
+  txExit,
+  txRejoin,
+  txReveal,
+  txSend,
+  txStake,
+  txTransfer,
+  txUndelegate,
+  txUnstake,
+} from "./commands/tx.js";
 
 /** Top-level commands; a group (keys, tx) maps subcommand names to commands. */
 export const COMMANDS: Record<string, Command | Record<string, Command>> = {
@@ -21,7 +35,21 @@ export const COMMANDS: Record<string, Command | Record<string, Command>> = {
   keys: { new: keysNew, list: keysList, import: keysImport },
   config: { show: configShow },
   genesis: genesisCommand,
-  tx: { send: txSend, stake: txStake, unstake: txUnstake, exit: txExit, rejoin: txRejoin },
+  tx: {
+    send: txSend,
+    transfer: txTransfer,
+    stake: txStake,
+    unstake: txUnstake,
+    exit: txExit,
+    rejoin: txRejoin,
+    bid: txBid,
+    reveal: txReveal,
+    delegate: txDelegate,
+    undelegate: txUndelegate,
+    commission: txCommission,
+    evict: txEvict,
+    admit: txAdmit,
+  },
   status: statusCommand,
   chaos: chaosCommand,
   bench: benchCommand,
@@ -51,7 +79,7 @@ export function resolveCommand(argv: string[]): { command: Command; rest: string
   const [sub, ...subRest] = rest;
   const subs = Object.keys(entry).join(", ");
   if (sub === undefined || sub === "--help" || sub === "-h") {
-    const lines = Object.entries(entry).map(([n, c]) => `  ${first} ${n.padEnd(9)}${c.spec.summary}`);
+    const lines = Object.entries(entry).map(([n, c]) => `  ${first} ${n.padEnd(11)}${c.spec.summary}`);
     return { help: [`usage: baton ${first} <${Object.keys(entry).join("|")}> [flags]`, "", ...lines].join("\n"), asked: sub !== undefined };
   }
   const command = entry[sub];

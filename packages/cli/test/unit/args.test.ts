@@ -108,7 +108,7 @@ const mainCases: [string, string[], number, RegExp, "out" | "err"][] = [
   ["no command", [], 2, /usage: baton <command>/, "err"],
   ["unknown command", ["frobnicate"], 2, /^baton: unknown command "frobnicate"/, "err"],
   ["unknown subcommand", ["keys", "old"], 2, /^baton: unknown command "keys old"/, "err"],
-  ["group without subcommand", ["tx"], 2, /usage: baton tx <send\|stake\|unstake\|exit\|rejoin>/, "err"],
+  ["group without subcommand", ["tx"], 2, /usage: baton tx <send\|transfer\|stake\|unstake\|exit\|rejoin\|bid\|reveal\|delegate\|undelegate\|commission\|evict\|admit>/, "err"],
   ["subcommand help", ["tx", "send", "--help"], 0, /^baton tx send: (.|\n)*--payload <hex>/, "out"],
   ["every command has help", ["devnet", "-h"], 0, /--base-api-port <port>/, "out"],
   ["unknown flag", ["start", "--genesis", "g", "--colour"], 2, /^baton: unknown flag --colour for baton start/, "err"],
@@ -118,8 +118,8 @@ const mainCases: [string, string[], number, RegExp, "out" | "err"][] = [
   ["missing key file", ["tx", "send", "--key", "/nonexistent/k.json"], 2, /^baton: key file \/nonexistent\/k.json: cannot read it \(ENOENT\)/, "err"],
   ["payload and text", ["tx", "send", "--key", "k", "--payload", "0x00", "--text", "hi"], 2, /^baton: --payload and --text: give one, not both$/, "err"],
   ["bad payload", ["tx", "send", "--key", "k", "--payload", "zz"], 2, /^baton: --payload: expected hex bytes/, "err"],
-  ["bad index", ["tx", "rejoin", "--key", "k", "--index", "x"], 2, /^baton: --index: expected an integer >= 0, got "x"$/, "err"],
-  ["bad fee", ["tx", "send", "--key", "k", "--fee", "1.5"], 2, /^baton: --fee: expected an integer amount/, "err"],
+  ["bad index", ["tx", "rejoin", "--key", "k", "--index", "x"], 2, /^baton: --index: expected a sequencer index in \[0, 65535\], got "x"$/, "err"],
+  ["bad fee", ["tx", "send", "--key", "k", "--fee", "1.5"], 2, /^baton: --fee: expected a non-negative integer amount/, "err"],
   ["stake without amount", ["tx", "stake", "--key", "k"], 2, /^baton: --amount is required/, "err"],
 ];
 for (const [name, argv, code, re, stream] of mainCases) {

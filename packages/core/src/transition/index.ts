@@ -7,7 +7,7 @@
  *   validateTx / applyTx                     one tx (mempool checks, tools)
  *   buildBatch(parent, config, args)         the producer's side: a signed batch that applyBatch accepts
  *   make*Tx                                  signed builders of the common txs (user, stake, unstake,
- *                                            rejoin, slash, evict); each mechanism's own are in mechanism/
+ *                                            rejoin, slash, evict, transfer); each mechanism's own are in mechanism/
  *   computeStateRoot(state)                  = stateRoot(state), with the account tree cached (state/)
  *   applyUnsignedBatch / processSlotsUnsigned the simulator's entry points
  */
@@ -18,6 +18,7 @@ export { processSlots, windowMisses } from "./slots.js";
 export { applyTx, validateTx, type ValidateTxOptions } from "./txs.js";
 export { makeRejoinTx, makeSlashTx, makeStakeTx, makeTx, makeUnstakeTx, makeUserTx, type TxFields } from "./makeTx.js";
 export { makeEvictTx } from "./governance.js";
+export { makeTransferTx } from "./transfer.js";
 export { computeStateRoot } from "../state/stateRoot.js";
 export { txRootFromHashes } from "../state/merkle.js";
 export { findAccountIndex, findSequencerIndex } from "../state/accounts.js";

@@ -1,6 +1,7 @@
 /**
- * System txs: stake, unstake, rejoin, slash here; evict and the mechanisms' own kinds (poa:
- * admit; auction: bid, reveal; dpos: delegate, undelegate, commission) in mechanismTxs.ts.
+ * System txs: stake, unstake, rejoin, slash here; transfer in transfer.ts; evict and the
+ * mechanisms' own kinds (poa: admit; auction: bid, reveal; dpos: delegate, undelegate,
+ * commission) in mechanismTxs.ts.
  * The payload is the SSZ encoding of the kind's payload type; anything else is BAD_PAYLOAD. A
  * rule broken by a well-formed payload is NOT_ALLOWED. Checks (checkSystemTx) write nothing;
  * applySystemTx carries out the effect. "minStake" below is the chain's minimum (minStakeOf:
@@ -60,6 +61,7 @@ import { MAX_SEQUENCERS, type Account, type Sequencer, type State, type Tx } fro
 import { checkMechanismTx, type DeferredEffect } from "./mechanismTxs.js";
 import { burnShare } from "./penalties.js";
 import { newSequencer } from "./sequencer.js";
+import { checkTransfer } from "./transfer.js";
 
 export type SystemTxEffect =
   | { kind: TxKind.stake; index: number; pubkey: Uint8Array; amount: bigint } // index -1: new sequencer
@@ -142,6 +144,8 @@ export function checkSystemTx(state: State, tx: Tx, sender: Account, config: Cha
       }
       return { kind, index };
     }
+    case TxKind.transfer:
+      return { kind: "deferred", apply: checkTransfer(state, tx, sender, config) };
     default:
       return checkMechanismTx(state, tx, sender, config);
   }

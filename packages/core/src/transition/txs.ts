@@ -5,9 +5,10 @@
  * draft untouched (buildBatch relies on this to skip it).
  *
  * Rules:
- * - The sender must be an existing account. Accounts come only from genesis funding or from
- *   receiving fees as a sequencer; there is no transfer. A stake tx from an unknown key is
- *   rejected like any other (UNKNOWN_SENDER): it could not pay its fee anyway.
+ * - The sender must be an existing account. Accounts come from genesis funding, from a
+ *   transfer (transfer.ts), or from being paid (fees as a sequencer, unbonded stake). A stake
+ *   tx from an unknown key is rejected like any other (UNKNOWN_SENDER): it could not pay its
+ *   fee anyway.
  * - maxPayloadBytes bounds user payloads only. System payloads have fixed-size encodings
  *   (bounded by their decoders), so a rollup with small user payloads can still stake/slash.
  * - The fee goes to the account of the batch's proposer (its sequencer's `account` key). If

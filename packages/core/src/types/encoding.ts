@@ -47,6 +47,7 @@ export const decodeBidCommitPayload = (b: Uint8Array) => decodeCanonical(ssz.Bid
 export const decodeBidRevealPayload = (b: Uint8Array) => decodeCanonical(ssz.BidRevealPayload, b, "BidRevealPayload", 128);
 export const decodeDelegationPayload = (b: Uint8Array) => decodeCanonical(ssz.DelegationPayload, b, "DelegationPayload", 64);
 export const decodeCommissionPayload = (b: Uint8Array) => decodeCanonical(ssz.CommissionPayload, b, "CommissionPayload", 64);
+export const decodeTransferPayload = (b: Uint8Array) => decodeCanonical(ssz.TransferPayload, b, "TransferPayload", 64);
 
 export const encodeTx = (tx: ssz.Tx): Uint8Array => ssz.Tx.serialize(tx);
 export const encodeTxBundle = (txs: ssz.Tx[]): Uint8Array => ssz.TxBundle.serialize(txs);

@@ -13,6 +13,8 @@ export enum TxKind {
   delegate = 9,
   undelegate = 10,
   commission = 11,
+  // transfer (every mechanism: transition/transfer.ts)
+  transfer = 12,
 }
 
 export const TX_KIND_NAMES: Record<number, string> = {
@@ -28,6 +30,7 @@ export const TX_KIND_NAMES: Record<number, string> = {
   [TxKind.delegate]: "delegate",
   [TxKind.undelegate]: "undelegate",
   [TxKind.commission]: "commission",
+  [TxKind.transfer]: "transfer",
 };
 
 /** Bid.status. Part of the state encoding: never renumber. */

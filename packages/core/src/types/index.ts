@@ -25,6 +25,7 @@ export type {
   BidRevealPayload,
   DelegationPayload,
   CommissionPayload,
+  TransferPayload,
 } from "./ssz.js";
 export * from "./enums.js";
 export * from "./encoding.js";

@@ -142,6 +142,8 @@ export const BidRevealPayload = new ContainerType(
 // dpos: delegate and undelegate share a payload
 export const DelegationPayload = new ContainerType({ sequencerIndex: Uint32, amount: Amount }, { typeName: "DelegationPayload" });
 export const CommissionPayload = new ContainerType({ sequencerIndex: Uint32, commissionBps: Uint32 }, { typeName: "CommissionPayload" });
+// transfer (every mechanism): native units from the sender's balance to `to` (an ed25519 account key)
+export const TransferPayload = new ContainerType({ to: Bytes32, amount: Amount }, { typeName: "TransferPayload" });
 
 // ---- state ----
 export const Sequencer = new ContainerType(
@@ -286,6 +288,7 @@ export type BidCommitPayload = ValueOf<typeof BidCommitPayload>;
 export type BidRevealPayload = ValueOf<typeof BidRevealPayload>;
 export type DelegationPayload = ValueOf<typeof DelegationPayload>;
 export type CommissionPayload = ValueOf<typeof CommissionPayload>;
+export type TransferPayload = ValueOf<typeof TransferPayload>;
 export type Account = ValueOf<typeof Account>;
 export type CommitteeMember = ValueOf<typeof CommitteeMember>;
 export type EpochCommittee = ValueOf<typeof EpochCommittee>;

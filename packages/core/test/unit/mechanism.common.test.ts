@@ -70,7 +70,7 @@ test("the simulator's entry point gives the same state as a signed batch (the re
 });
 
 test("every new tx kind has a name (API, logs)", () => {
-  for (const k of [TxKind.evict, TxKind.admit, TxKind.bid, TxKind.reveal, TxKind.delegate, TxKind.undelegate, TxKind.commission]) {
+  for (const k of [TxKind.evict, TxKind.admit, TxKind.bid, TxKind.reveal, TxKind.delegate, TxKind.undelegate, TxKind.commission, TxKind.transfer]) {
     assert.type(TX_KIND_NAMES[k], "string");
   }
 });

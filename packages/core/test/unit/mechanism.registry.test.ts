@@ -16,8 +16,8 @@ import { TX_KIND_NAMES, TxKind } from "../../src/types/enums.js";
 
 const test = suite("mechanism: registry");
 
-/** The kinds every mechanism takes (systemTxs.ts, and evict in mechanismTxs.ts). */
-const COMMON_KINDS = [TxKind.user, TxKind.stake, TxKind.unstake, TxKind.rejoin, TxKind.slash, TxKind.evict];
+/** The kinds every mechanism takes (systemTxs.ts, transfer.ts, and evict in mechanismTxs.ts). */
+const COMMON_KINDS = [TxKind.user, TxKind.stake, TxKind.unstake, TxKind.rejoin, TxKind.slash, TxKind.evict, TxKind.transfer];
 const ALL_KINDS = Object.values(TxKind).filter((k): k is TxKind => typeof k === "number");
 
 test("MECHANISM_NAMES is the registry, in order, each name once", () => {

@@ -32,6 +32,7 @@ export type Pick = { frac: number } | { raw: bigint };
 export const TX_KINDS = [
   ...["user", "stake", "unstake", "rejoin", "slash", "evict"] as const,
   ...["admit", "bid", "reveal", "delegate", "undelegate", "commission"] as const,
+  "transfer",
 ] as const;
 export type TxKindName = (typeof TX_KINDS)[number];
 
@@ -229,7 +230,7 @@ function kindWeights(mechanism: MechanismName): [number, TxKindName][] {
     dpos: ["delegate", "undelegate", "commission"],
     performance: [],
   };
-  const base: Partial<Record<TxKindName, number>> = { user: 4, stake: 3, unstake: 3, rejoin: 2, slash: 2, evict: 2 };
+  const base: Partial<Record<TxKindName, number>> = { user: 4, stake: 3, unstake: 3, rejoin: 2, slash: 2, evict: 2, transfer: 3 };
   return TX_KINDS.map((k) => [own[mechanism].includes(k) ? 10 : (base[k] ?? 1), k]);
 }
 

@@ -28,6 +28,7 @@ import {
   makeRejoinTx,
   makeSlashTx,
   makeStakeTx,
+  makeTransferTx,
   makeUnstakeTx,
   makeUserTx,
   type TxFields,
@@ -46,6 +47,8 @@ const SEQUENCER_ACCOUNT_KEYS = Array.from({ length: MAX_SEQUENCERS }, (_, i) => 
 /** accounts of authorities admitted by governance: unfunded until they earn fees */
 const AUTHORITY_KEYS = Array.from({ length: 4 }, (_, i) => edKey(`prop-authority${i}`));
 const GOVERNANCE_KEYS = Array.from({ length: 3 }, (_, i) => edKey(`prop-gov${i}`));
+/** recipients of transfers that are no actor: their accounts are created and never spend */
+const PAYEE_KEYS = Array.from({ length: 2 }, (_, i) => edKey(`prop-payee${i}`));
 const ACTORS: Ed25519Keypair[] = [...USER_KEYS, ...SEQUENCER_ACCOUNT_KEYS, ...AUTHORITY_KEYS];
 const ACTOR_BY_KEY = new Map(ACTORS.map((k) => [toHex(k.publicKey), k]));
 export const BLS_BY_KEY = new Map([...GENESIS_SEQUENCER_KEYS, ...FRESH_BLS_KEYS].map((k) => [toHex(k.publicKey), k]));
@@ -335,6 +338,14 @@ function commissionTx(c: TxContext): BuiltTx {
   return atNonce(c, sender, (f) => makeCommissionTx(c.chainId, sender, { ...f, sequencerIndex: c.target, commissionBps: bpsOf(c.spec.amount) }));
 }
 
+/** Some of the sender's balance to an actor (an unfunded authority's account is created) or, target none, to a payee. */
+function transferTx(c: TxContext): BuiltTx {
+  const sender = actorOf(c);
+  const to = c.spec.target === TARGET_NONE ? PAYEE_KEYS[c.spec.key % PAYEE_KEYS.length] : ACTORS[c.spec.target % ACTORS.length];
+  const amount = clampAmount(resolve(c.spec.amount, spendableOf(c, sender)));
+  return atNonce(c, sender, (f) => makeTransferTx(c.chainId, sender, { ...f, to: to.publicKey, amount }));
+}
+
 const BUILDERS: Record<TxKindName, (c: TxContext) => BuiltTx> = {
   user: userTx,
   stake: stakeTx,
@@ -348,6 +359,7 @@ const BUILDERS: Record<TxKindName, (c: TxContext) => BuiltTx> = {
   delegate: delegateTx,
   undelegate: undelegateTx,
   commission: commissionTx,
+  transfer: transferTx,
 };
 
 export function buildTx(run: Run, spec: TxSpec, cur: State, slot: number): BuiltTx {

@@ -72,7 +72,7 @@ const OWN_KINDS: Record<MechanismName, TxKindName[]> = {
   dpos: ["delegate", "undelegate", "commission"],
   performance: [],
 };
-const COMMON_KINDS: TxKindName[] = ["user", "stake", "unstake", "rejoin", "slash", "evict"];
+const COMMON_KINDS: TxKindName[] = ["user", "stake", "unstake", "rejoin", "slash", "evict", "transfer"];
 const DEFAULT_RUNS = 20;
 const checkCoverage = process.env.BATON_FC_SEED === undefined && (RUNS ?? DEFAULT_RUNS) >= DEFAULT_RUNS;
 const acceptedSomewhere = new Set<TxKindName>();
