@@ -77,7 +77,10 @@ function describeParseError(spec: CommandSpec, e: Error & { code?: string }): st
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
       const f = spec.flags[name];
       if (f?.type === "boolean") return `${flag} is a switch and takes no value ${see}`;
-      return `${flag}: expected ${f?.valueName ? `a value <${f.valueName}>` : "a value"} ${see}`;
+      const expected = `${flag}: expected ${f?.valueName ? `a value <${f.valueName}>` : "a value"}`;
+      // `--amount -1`: parseArgs will not take a value that starts with "-" (amounts are never negative)
+      if (/ambiguous/.test(e.message)) return `${expected}, not a value starting with "-" (write ${flag}=<value> if you mean one) ${see}`;
+      return `${expected} ${see}`;
     }
     default:
       return `${e.message.split("\n")[0]} ${see}`;

@@ -17,6 +17,13 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => view(a).equals(view(b));
  * Costs: add/remove O(1) (plus O(log senders) when a sender's oldest tx changes);
  * select O((senders scanned) · log senders + selected).
  */
+/**
+ * The kinds that may use the systemReserve places beyond maxSize: slash evidence and rejoin
+ * (what a node sends for the chain's health) and governance's evict and admit. Not user txs
+ * or transfers (anyone can flood those), nor stake and mechanism txs (they wait like users).
+ */
+const RESERVED_KINDS: ReadonlySet<number> = new Set([TxKind.slash, TxKind.rejoin, TxKind.evict, TxKind.admit]);
+
 export class Mempool {
   private readonly opts: Required<MempoolOptions>;
   private readonly metrics: MempoolMetrics | null;
@@ -52,7 +59,7 @@ export class Mempool {
    * STALE_NONCE, NONCE_TOO_FAR, DUPLICATE_NONCE, SENDER_FULL, FULL, BAD_SIGNATURE). Nothing a
    * flood can fill the pool with stays: txs that could never be included are refused, one
    * sender holds at most maxPerSender, and a tx not included within ttlMs is dropped. System
-   * txs (stake, slash evidence, ...) have systemReserve places beyond maxSize.
+   * txs (RESERVED_KINDS: slash evidence, rejoin, evict, admit) have systemReserve places beyond maxSize.
    */
   add(tx: Tx): AddResult {
     const hash = txHashHexOf(tx);
@@ -85,7 +92,7 @@ export class Mempool {
     if (this.pending.countOf(body.sender) >= this.opts.maxPerSender) {
       this.reject(MempoolErrorCode.SENDER_FULL, hash, `this sender has ${this.opts.maxPerSender} txs pending already`);
     }
-    const limit = this.opts.maxSize + (body.kind === TxKind.user ? 0 : this.opts.systemReserve);
+    const limit = this.opts.maxSize + (RESERVED_KINDS.has(body.kind) ? this.opts.systemReserve : 0);
     if (this.byHash.size >= limit && this.expire() === 0) {
       this.reject(MempoolErrorCode.FULL, hash, `mempool is full (max size ${this.opts.maxSize} txs)`);
     }
