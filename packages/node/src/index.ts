@@ -13,3 +13,4 @@ export { Chain } from "./chain/index.js";
 export { BatonDb } from "./db/index.js";
 export { Mempool } from "./mempool/index.js";
 export { Network, GossipType } from "./network/index.js";
+export { defaultSyncOptions } from "./sync/index.js";

@@ -6,13 +6,13 @@ import type { Command } from "../command.js";
 import { loadDevnet } from "../devnetTools.js";
 import { onStopSignal } from "../signals.js";
 
-const PHASE_NAMES = ["ceilings", "core", "centralized", "baton", "sweep", "failover", "sync"] as const;
+const PHASE_NAMES = ["ceilings", "core", "centralized", "baton", "sweep", "scale", "failover", "sync"] as const;
 
 const spec: CommandSpec = {
   name: "bench",
   summary: "measure throughput, latency, failover, sync, memory and core scale on loopback; print a table, write JSON",
   flags: {
-    quick: { type: "boolean", help: "a short run (under a minute) that checks every phase still runs; its numbers mean nothing" },
+    quick: { type: "boolean", help: "a short run (about 75 s on 2 cores) that checks every phase still runs; its numbers mean nothing" },
     out: { type: "string", valueName: "file", help: "the JSON results", default: "reports/bench.json" },
     markdown: { type: "string", valueName: "file", help: "also write the machine and the table as markdown; in a file with <!-- bench:results --> markers (docs/performance.md) only that part is replaced" },
     only: { type: "string", valueName: "phase[,...]", help: `run only these phases: ${PHASE_NAMES.join(",")}` },

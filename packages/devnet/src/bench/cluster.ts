@@ -1,11 +1,14 @@
 /**
  * One cluster phase of the bench: a fresh devnet of N node processes on loopback (the same
- * launcher as `baton devnet`), then, in order and each bounded in time (clusterWindows.ts):
+ * launcher as `baton devnet`), then, in order and each bounded in time (clusterWindows.ts,
+ * steady.ts), each also reading the bench process's own CPU:
+ *  - at rest: each node's CPU with no txs; then, for the cost-growth rows, at 100 tx/s;
  *  - max: a closed-loop load that always keeps `backlog` txs waiting; included txs per second
  *    over the window is the maximum sustained throughput; CPU seconds per 1,000 txs and peak
  *    RSS of every node process (from /proc);
- *  - steady: an open-loop load at a fixed rate; each tx's time from its POST to the event of a
- *    batch holding it, at every node (soft-confirmation latency), and CPU per 1,000 txs;
+ *  - steady: an open-loop load at a fixed rate, in back-to-back runs; each tx's time from its
+ *    POST to each node's importedAt of a batch holding it (soft-confirmation latency), CPU per
+ *    1,000 txs, RSS and PSS sampled meanwhile;
  *  - failover: under the steady load, SIGKILL the leader of a slot just before that slot; the
  *    time until the next batch and until the dead sequencer's ejection, seen by a survivor.
  * N = 1 is the centralized baseline: the same software, one sequencer leading every slot.
@@ -16,9 +19,10 @@ import { join } from "node:path";
 import { slotStartTime } from "@baton/core";
 import { startDevnet, type Devnet } from "../launcher.js";
 import { sleep } from "../sleep.js";
-import { drainQueue, measureIdle, measureMaxLoad, measureSteadyLoad } from "./clusterWindows.js";
+import { drainQueue, measureIdle, measureMaxLoad, measureScale } from "./clusterWindows.js";
 import { LoadDriver } from "./driver.js";
 import { BatchHashes, NodeObserver } from "./observer.js";
+import { measureSteadyLoad } from "./steady.js";
 
 export type { ClusterPhaseOptions, NodeMaxStats, MaxResult, NodeSteadyStats, SteadyResult, FailoverResult, ClusterPhaseResult } from "./clusterTypes.js";
 import type { ClusterPhaseOptions, FailoverResult, ClusterPhaseResult, RunningCluster } from "./clusterTypes.js";
@@ -69,7 +73,12 @@ export async function runClusterPhase(options: ClusterPhaseOptions): Promise<Clu
     const cluster = await startCluster(options, dir, resources);
     const onAbort = () => cluster.driver.stop();
     options.signal?.addEventListener("abort", onAbort);
-    if (options.idleMs) result.idleCores = await measureIdle(cluster, options.idleMs);
+    if (options.idleMs) {
+      const idle = await measureIdle(cluster, options.idleMs, options.idleSettleMs);
+      result.idleCores = idle.idleCores;
+      result.idleCpu = idle.cpu;
+    }
+    if (options.scale) result.scale = await measureScale(cluster, options.scale);
     if (options.max) {
       result.max = await measureMaxLoad(cluster, options.max);
       // let the queue drain before the steady load
@@ -94,6 +103,8 @@ export async function runClusterPhase(options: ClusterPhaseOptions): Promise<Clu
 
 /** The devnet started and every node connected and past genesis; an observer on each node, and the load driver. */
 async function startCluster(options: ClusterPhaseOptions, dir: string, resources: ClusterResources): Promise<RunningCluster> {
+  const genesisDelayMs = 3_000 + 600 * options.nodes;
+  options.log(`  starting ${options.nodes} node process(es), slot ${options.slotMs} ms, genesis in ${(genesisDelayMs / 1000).toFixed(1)} s`);
   resources.devnet = await startDevnet({
     nodes: options.nodes,
     dir,
@@ -104,13 +115,14 @@ async function startCluster(options: ClusterPhaseOptions, dir: string, resources
     baseApiPort: options.baseApiPort,
     baseP2pPort: options.baseP2pPort,
     logLevel: options.logLevel ?? "info",
-    genesisDelayMs: 3_000 + 600 * options.nodes,
+    genesisDelayMs,
     loadAccounts: options.loadAccounts,
     seed: options.seed,
     log: (line) => options.log(`  ${line}`),
   });
   const devnet = resources.devnet;
   await devnet.waitReady(60_000);
+  options.log(`  every node answers; waiting until each has ${options.nodes - 1} peer(s) and a batch past genesis`);
   const urls = devnet.nodes.map((node) => node.apiUrl);
   await waitFor(`${options.nodes} nodes connected and past genesis`, 60_000, async () => {
     const all = await Promise.all(urls.map((url) => getJson<StatusJson>(`${url}/status`)));

@@ -5,6 +5,7 @@
 import type { Devnet } from "../launcher.js";
 import type { DriverStats, LoadDriver } from "./driver.js";
 import type { NodeObserver } from "./observer.js";
+import type { SteadyPlan } from "./plan.js";
 import type { Summary } from "./stats.js";
 import type { TxPool } from "./txPool.js";
 
@@ -22,9 +23,13 @@ export interface ClusterPhaseOptions {
   pool: TxPool;
   /** a window with no load first, to measure the nodes' cost at rest */
   idleMs?: number;
+  /** before it, this long for the start-up's tail (identify, mesh, first imports) to pass */
+  idleSettleMs?: number;
   max?: { warmupMs: number; windowMs: number; backlog: number };
   /** `capAtMaxFraction`: run the steady load at most at this fraction of the max measured just before (a cluster slower than the load would only queue) */
-  steady?: { rate: number; warmupMs: number; windowMs: number; tailMs: number; capAtMaxFraction?: number };
+  steady?: SteadyPlan & { capAtMaxFraction?: number };
+  /** after the window at rest: a small steady load (100 tx/s), each node's CPU over its window (how cost grows with the number of sequencers) */
+  scale?: { rate: number; warmupMs: number; windowMs: number };
   failover?: { rate: number; timeoutMs: number };
   log: (line: string) => void;
   /** keep the devnet directory (node logs) after a successful phase */
@@ -61,6 +66,36 @@ export interface MaxResult {
   driver: DriverStats;
 }
 
+/** The bench process's own CPU over a window, and the share of the machine the nodes and the bench used together. */
+export interface WindowCpu {
+  windowMs: number;
+  /** the bench process (load driver, observers, samplers): CPU seconds ÷ window seconds */
+  benchCores: number;
+  /** CPU the nodes and the bench used over the window ÷ (cores × window); null when a node's CPU is unknown */
+  cpuShare: number | null;
+}
+
+/** A small steady load after the window at rest: what each node costs with txs flowing but far from its limit. */
+export interface ScaleResult extends WindowCpu {
+  rate: number;
+  txPerSecond: number | null;
+  /** CPU cores each node used over the window */
+  nodeCores: (number | null)[];
+  /** txs the nodes answered 503 (busy) to during the window: sent again later */
+  retried: number;
+}
+
+/** One run of the steady load (the runs are back to back): each node's p99 over the txs sent in it. */
+export interface SteadyRun {
+  windowMs: number;
+  /** per node, ms; null when it saw none of the run's txs */
+  p99ByNode: (number | null)[];
+  /** the slowest node's p99 (what the p99 row shows for all runs together) */
+  slowestP99: number | null;
+  /** the fewest batches any node imported holding the run's txs */
+  fewestBatches: number;
+}
+
 export interface NodeSteadyStats {
   /** ms from the start of a batch's slot to this node reporting it (production + propagation + import) */
   batchDelay: Summary;
@@ -68,8 +103,12 @@ export interface NodeSteadyStats {
   ownBatchDelay: Summary;
   eventLoopLagP99Ms: number | null;
   eventLoopLagMaxMs: number | null;
-  /** ms from POST to the batch event at this node, for the txs sent in the window */
+  /** ms from POST to this node's importedAt of the first batch holding the tx, for the txs sent in every run */
   latency: Summary;
+  /** distinct batches that hold those txs at this node: how many batches the percentiles rest on */
+  latencyBatches?: number;
+  /** medians of the RSS and PSS samples (/proc/<pid>/smaps_rollup) taken during the runs, MB */
+  memory?: { rssMb: number | null; pssMb: number | null; samples: number };
   /** txs sent in the window that this node never reported included */
   notSeen: number;
   cpuSecondsPer1kTx: number | null;
@@ -78,7 +117,14 @@ export interface NodeSteadyStats {
 export interface SteadyResult {
   rate: number;
   txPerSecond: number | null;
+  /** all runs together */
   windowMs: number;
+  /** each run on its own: the spread of the p99 across runs */
+  runs?: SteadyRun[];
+  /** the batches per node the plan asked the p99 to rest on (0: no minimum) */
+  minBatches?: number;
+  /** the bench's own CPU over the runs */
+  cpu?: WindowCpu;
   missedSlots: number;
   perNode: NodeSteadyStats[];
   /** every node's samples together */
@@ -109,6 +155,10 @@ export interface ClusterPhaseResult {
   slotMs: number;
   /** CPU cores each node uses with no tx load (batches, gossip heartbeats, peers) */
   idleCores: (number | null)[] | null;
+  /** the bench's own CPU over the window at rest */
+  idleCpu?: WindowCpu | null;
+  /** each node's CPU at a small steady load (100 tx/s), after the window at rest */
+  scale?: ScaleResult | null;
   max: MaxResult | null;
   steady: SteadyResult | null;
   failover: FailoverResult | null;

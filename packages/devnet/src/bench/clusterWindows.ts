@@ -1,17 +1,17 @@
 /**
  * The measurement windows of one cluster phase (cluster.ts starts the cluster and runs them in
- * order): at rest, at the max load (then the queue drained), at the steady load. Each reads the
- * nodes' CPU from /proc and their own gauges from GET /metrics around its window.
+ * order): at rest, at a small steady load (how cost grows), at the max load (then the queue
+ * drained); the steady load is in steady.ts. Each reads the nodes' CPU from /proc, the bench's
+ * own CPU, and the nodes' own gauges from GET /metrics around its window.
  */
 import { availableParallelism } from "node:os";
-import { slotStartTime } from "@baton/core";
 import type { Devnet } from "../launcher.js";
 import { sleep } from "../sleep.js";
-import type { ClusterPhaseOptions, MaxResult, NodeSteadyStats, RunningCluster, SteadyResult } from "./clusterTypes.js";
+import type { ClusterPhaseOptions, MaxResult, RunningCluster, ScaleResult, WindowCpu } from "./clusterTypes.js";
 import { processCpuSeconds, processMemory } from "./procstat.js";
-import { perSecond, ratio, summarize } from "./stats.js";
+import { perSecond, ratio } from "./stats.js";
 
-interface NodeGauges {
+export interface NodeGauges {
   /** event-loop lag p99 and max (ms) since the previous scrape (prom-client resets them at each scrape) */
   p99: number | null;
   max: number | null;
@@ -44,19 +44,68 @@ async function eventLoopLag(metricsUrl: string): Promise<NodeGauges> {
     return { p99: null, max: null, heapUsedMb: null, heapTotalMb: null, externalMb: null, rssMb: null };
   }
 }
-const lagOf = (devnet: Devnet) => Promise.all(devnet.nodes.map((node) => eventLoopLag(node.metricsUrl)));
+export const lagOf = (devnet: Devnet) => Promise.all(devnet.nodes.map((node) => eventLoopLag(node.metricsUrl)));
 
-const cpuOf = (devnet: Devnet) => devnet.nodes.map((node) => processCpuSeconds(node.pid));
-const diff = (before: (number | null)[], after: (number | null)[]) => before.map((value, index) => (value === null || after[index] === null ? null : after[index]! - value));
+export const cpuOf = (devnet: Devnet) => devnet.nodes.map((node) => processCpuSeconds(node.pid));
+export const diff = (before: (number | null)[], after: (number | null)[]) => before.map((value, index) => (value === null || after[index] === null ? null : after[index]! - value));
 
-/** A window with no load: the CPU cores each node uses at rest (a fixed cost that each tx rate shares). */
-export async function measureIdle(cluster: RunningCluster, idleMs: number): Promise<(number | null)[]> {
-  const cpuBefore = cpuOf(cluster.devnet);
-  const startedAt = Date.now();
+/** The CPU clocks a window reads: every node's (from /proc) and the bench process's own. */
+export interface CpuMark {
+  at: number;
+  nodes: (number | null)[];
+  bench: NodeJS.CpuUsage;
+}
+
+export const cpuMark = (devnet: Devnet): CpuMark => ({ at: Date.now(), nodes: cpuOf(devnet), bench: process.cpuUsage() });
+
+/** CPU seconds of each node since `mark`, and the bench's own CPU over the same window. */
+export function cpuSince(devnet: Devnet, mark: CpuMark): { nodes: (number | null)[]; window: WindowCpu } {
+  const nodes = diff(mark.nodes, cpuOf(devnet));
+  const bench = process.cpuUsage(mark.bench);
+  const windowMs = Date.now() - mark.at;
+  const benchSeconds = (bench.user + bench.system) / 1e6;
+  const cpuShare = nodes.some((seconds) => seconds === null) || windowMs <= 0
+    ? null
+    : (nodes.reduce((sum: number, seconds) => sum + seconds!, 0) + benchSeconds) / ((availableParallelism() * windowMs) / 1000);
+  return { nodes, window: { windowMs, benchCores: windowMs > 0 ? benchSeconds / (windowMs / 1000) : 0, cpuShare } };
+}
+
+const coresOver = (seconds: (number | null)[], windowMs: number) => seconds.map((value) => (value === null ? null : value / (windowMs / 1000)));
+const pct = (share: number | null) => (share === null ? "?" : `${Math.round(share * 100)}%`);
+
+/** A window with no load: the CPU cores each node uses at rest (a fixed cost that each tx rate shares), and the bench's own. */
+export async function measureIdle(cluster: RunningCluster, idleMs: number, settleMs = 0): Promise<{ idleCores: (number | null)[]; cpu: WindowCpu }> {
+  await sleep(settleMs);
+  const mark = cpuMark(cluster.devnet);
   await sleep(idleMs);
-  const idleCores = diff(cpuBefore, cpuOf(cluster.devnet)).map((seconds) => (seconds === null ? null : seconds / ((Date.now() - startedAt) / 1000)));
-  cluster.options.log(`  idle: CPU cores per node ${idleCores.map((cores) => cores?.toFixed(3) ?? "?").join(" ")}`);
-  return idleCores;
+  const { nodes, window } = cpuSince(cluster.devnet, mark);
+  const idleCores = coresOver(nodes, window.windowMs);
+  cluster.options.log(
+    `  idle: CPU cores per node ${idleCores.map((cores) => cores?.toFixed(3) ?? "?").join(" ")}; bench process ${window.benchCores.toFixed(3)} cores; nodes + bench used ${pct(window.cpuShare)} of the machine's CPU`,
+  );
+  return { idleCores, cpu: window };
+}
+
+/** A small open-loop load (100 tx/s) after the window at rest: each node's CPU cores with txs flowing, far from any limit. */
+export async function measureScale(cluster: RunningCluster, scale: NonNullable<ClusterPhaseOptions["scale"]>): Promise<ScaleResult> {
+  const { options, devnet, driver } = cluster;
+  const reference = cluster.observers[0];
+  options.log(`  ${scale.rate} tx/s: ${scale.warmupMs / 1000} s warm-up + ${scale.windowMs / 1000} s window (each node's CPU with a little load)`);
+  await driver.runRate(scale.rate, Date.now() + scale.warmupMs);
+  options.signal?.throwIfAborted();
+  const retriedBefore = driver.stats.retried;
+  const mark = cpuMark(devnet);
+  await driver.runRate(scale.rate, mark.at + scale.windowMs);
+  options.signal?.throwIfAborted();
+  const { nodes, window } = cpuSince(devnet, mark);
+  const nodeCores = coresOver(nodes, window.windowMs);
+  const included = perSecond(reference.includedBetween(mark.at, mark.at + window.windowMs).txs, window.windowMs);
+  const result: ScaleResult = { rate: scale.rate, txPerSecond: included, nodeCores, retried: driver.stats.retried - retriedBefore, ...window };
+  options.log(
+    `  ${scale.rate} tx/s: ${Math.round(result.txPerSecond ?? 0)} tx/s included (${result.retried} txs answered 503 and sent again); CPU cores per node ${nodeCores.map((cores) => cores?.toFixed(3) ?? "?").join(" ")}; ` +
+      `bench process ${window.benchCores.toFixed(3)} cores; nodes + bench used ${pct(window.cpuShare)} of the machine's CPU`,
+  );
+  return result;
 }
 
 /** A closed-loop load always keeping `backlog` txs waiting: included txs per second over the window, CPU and memory of every node. */
@@ -67,15 +116,13 @@ export async function measureMaxLoad(cluster: RunningCluster, max: NonNullable<C
   await driver.runBacklog(max.backlog, () => reference.includedTxs, Date.now() + max.warmupMs);
   options.signal?.throwIfAborted();
   await lagOf(devnet);
-  const cpuBefore = cpuOf(devnet);
-  const benchCpuBefore = process.cpuUsage();
-  const windowStart = Date.now();
+  const mark = cpuMark(devnet);
+  const windowStart = mark.at;
   await driver.runBacklog(max.backlog, () => reference.includedTxs, windowStart + max.windowMs);
   const windowEnd = Date.now();
+  const { nodes: cpu, window } = cpuSince(devnet, mark);
   options.signal?.throwIfAborted();
-  const cpu = diff(cpuBefore, cpuOf(devnet));
   const lag = await lagOf(devnet);
-  const benchCpu = process.cpuUsage(benchCpuBefore);
   const peakRss = devnet.nodes.map((node) => processMemory(node.pid).peakRssBytes);
   const included = reference.includedBetween(windowStart, windowEnd);
   const result: MaxResult = {
@@ -96,15 +143,13 @@ export async function measureMaxLoad(cluster: RunningCluster, max: NonNullable<C
         peakRssBytes: peakRss[index],
       };
     }),
-    benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
-    cpuShare: cpu.some((seconds) => seconds === null)
-      ? null
-      : (cpu.reduce((sum, seconds) => sum! + seconds!, 0)! + (benchCpu.user + benchCpu.system) / 1e6) / ((availableParallelism() * (windowEnd - windowStart)) / 1000),
+    benchCpuSeconds: (window.benchCores * window.windowMs) / 1000,
+    cpuShare: window.cpuShare,
     driver: { ...driver.stats },
   };
   options.log(
     `  max load: ${Math.round(result.txPerSecond ?? 0)} tx/s (${included.txs} txs in ${included.batches} batches, ${result.missedSlots} missed slots, ` +
-      `nodes + bench used ${Math.round((result.cpuShare ?? NaN) * 100)}% of the machine's CPU), ` +
+      `nodes + bench used ${pct(result.cpuShare)} of the machine's CPU, the bench process ${window.benchCores.toFixed(2)} cores), ` +
       `event-loop lag p99/max ms ${lag.map((gauges) => `${Math.round(gauges.p99 ?? NaN)}/${Math.round(gauges.max ?? NaN)}`).join(" ")}, ` +
       `CPU s/1k tx per node ${result.perNode.map((node) => node.cpuSecondsPer1kTx?.toFixed(3) ?? "?").join(" ")}, ` +
       `peak RSS MB ${peakRss.map((bytes) => (bytes === null ? "?" : Math.round(bytes / 2 ** 20))).join(" ")} ` +
@@ -121,82 +166,4 @@ export async function drainQueue(cluster: RunningCluster): Promise<void> {
   await driver.settle();
   const drainUntil = Date.now() + 8_000;
   while (Date.now() < drainUntil && reference.includedTxs < driver.submitted) await reference.nextEvent(500);
-}
-
-/**
- * An open-loop load at a fixed rate (capped below the max just measured when asked): each tx's
- * time from its POST to a batch holding it at every node, and CPU per 1,000 txs.
- */
-export async function measureSteadyLoad(cluster: RunningCluster, steady: NonNullable<ClusterPhaseOptions["steady"]>, max: MaxResult | null): Promise<SteadyResult> {
-  const { options, devnet, observers, driver } = cluster;
-  const cap = steady.capAtMaxFraction !== undefined && max?.txPerSecond ? Math.floor((steady.capAtMaxFraction * max.txPerSecond) / 50) * 50 : Infinity;
-  const load = { ...steady, rate: Math.max(50, Math.min(steady.rate, cap)) };
-  options.log(
-    `  steady load: ${load.rate} tx/s${load.rate < steady.rate ? ` (${steady.capAtMaxFraction} of this cluster's max, below the ${steady.rate} tx/s of the others)` : ""}, ${load.warmupMs / 1000} s warm-up + ${load.windowMs / 1000} s window`,
-  );
-  await driver.runRate(load.rate, Date.now() + load.warmupMs);
-  options.signal?.throwIfAborted();
-  for (const observer of observers) observer.trackHashes = true;
-  driver.trackSendTimes = true;
-  await lagOf(devnet);
-  const cpuBefore = cpuOf(devnet);
-  const windowStart = Date.now();
-  await driver.runRate(load.rate, windowStart + load.windowMs);
-  const windowEnd = Date.now();
-  const lag = await lagOf(devnet);
-  driver.trackSendTimes = false;
-  // keep the load on while the last txs of the window are included
-  await driver.runRate(load.rate, Date.now() + load.tailMs);
-  options.signal?.throwIfAborted();
-  const cpu = diff(cpuBefore, cpuOf(devnet));
-  for (const observer of observers) observer.trackHashes = false;
-  const { perNode, latencies } = await steadyPerNode(cluster, { start: windowStart, end: windowEnd }, lag, cpu);
-  const included = observers[0].includedBetween(windowStart, windowEnd);
-  const result: SteadyResult = {
-    rate: load.rate,
-    txPerSecond: perSecond(included.txs, windowEnd - windowStart),
-    windowMs: windowEnd - windowStart,
-    missedSlots: observers[0].missesBetween(windowStart, windowEnd),
-    perNode,
-    latency: summarize(latencies),
-    driver: { ...driver.stats },
-  };
-  options.log(
-    `  steady load: ${Math.round(result.txPerSecond ?? 0)} tx/s included, ${result.missedSlots} missed slots; latency p50/p99 ms per node ` +
-      perNode.map((node) => `${Math.round(node.latency.p50)}/${Math.round(node.latency.p99)}`).join(" ") +
-      `; CPU s/1k tx ${perNode.map((node) => node.cpuSecondsPer1kTx?.toFixed(3) ?? "?").join(" ")}` +
-      `; event-loop lag p99/max ms ${lag.map((gauges) => `${Math.round(gauges.p99 ?? NaN)}/${Math.round(gauges.max ?? NaN)}`).join(" ")}` +
-      `; batch imported after slot start p50/p99 ms ${perNode.map((node) => `${Math.round(node.batchDelay.p50)}/${Math.round(node.batchDelay.p99)}`).join(" ")}` +
-      ` (own batches ${perNode.map((node) => `${Math.round(node.ownBatchDelay.p50)}/${Math.round(node.ownBatchDelay.p99)}`).join(" ")})`,
-  );
-  return result;
-}
-
-/** Each node's latencies for the txs sent in the window, its batch delays and CPU; `latencies`: every node's together. */
-async function steadyPerNode(
-  cluster: RunningCluster,
-  window: { start: number; end: number },
-  lag: NodeGauges[],
-  cpu: (number | null)[],
-): Promise<{ perNode: NodeSteadyStats[]; latencies: number[] }> {
-  const { observers, driver } = cluster;
-  const config = cluster.devnet.genesis.config;
-  const latencies: number[] = [];
-  const seenAt = await Promise.all(observers.map((observer) => observer.txSeenAt()));
-  const perNode = observers.map((observer, index) => {
-    const nodeLatencies: number[] = [];
-    let notSeen = 0;
-    for (const [hash, sentAt] of driver.sendTimes) {
-      const seen = seenAt[index].get(hash);
-      if (seen === undefined) notSeen++;
-      else nodeLatencies.push(seen - sentAt);
-    }
-    latencies.push(...nodeLatencies);
-    const here = observer.includedBetween(window.start, window.end).txs;
-    const inWindow = observer.batches.filter((batch) => batch.at >= window.start && batch.at < window.end);
-    const batchDelay = summarize(inWindow.map((batch) => batch.at - slotStartTime(config, batch.slot)));
-    const ownBatchDelay = summarize(inWindow.filter((batch) => batch.source === "produced").map((batch) => batch.at - slotStartTime(config, batch.slot)));
-    return { batchDelay, ownBatchDelay, eventLoopLagP99Ms: lag[index].p99, eventLoopLagMaxMs: lag[index].max, latency: summarize(nodeLatencies), notSeen, cpuSecondsPer1kTx: ratio(cpu[index], here / 1000) };
-  });
-  return { perNode, latencies };
 }

@@ -18,6 +18,12 @@ export interface BatchSeen {
   at: number;
 }
 
+/** A tx's soft confirmation at one node: the importedAt of the first batch holding it, and that batch. */
+export interface TxSeen {
+  at: number;
+  root: string;
+}
+
 export interface EjectionSeen {
   sequencer: number;
   slot: number;
@@ -75,7 +81,7 @@ export class NodeObserver {
   readonly ejections: EjectionSeen[] = [];
   /** Date.now() of each slot this node recorded as missed (one per missed slot) */
   readonly misses: number[] = [];
-  /** root → Date.now() when this node reported the batch, for batches seen while tracking */
+  /** root → the node's importedAt of the batch (the event's time if it gives none), for batches seen while tracking */
   private readonly trackedAt = new Map<string, number>();
   /** txs in the batches of byHeight */
   includedTxs = 0;
@@ -91,13 +97,17 @@ export class NodeObserver {
     private readonly hashes: BatchHashes = new BatchHashes(),
   ) {}
 
-  /** tx hash (0x lower) → Date.now() when this node first reported a batch holding it (batches seen while tracking). */
-  async txSeenAt(): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
+  /**
+   * tx hash (0x lower) → when this node imported the first batch holding it (the node's own
+   * `importedAt`, so soft confirmation ends where the node says, not when the event reached
+   * the bench) and that batch's root (batches seen while tracking).
+   */
+  async txSeenAt(): Promise<Map<string, TxSeen>> {
+    const out = new Map<string, TxSeen>();
     for (const [root, at] of this.trackedAt) {
-      for (const h of await this.hashes.get(root)) {
-        const prev = out.get(h);
-        if (prev === undefined || at < prev) out.set(h, at);
+      for (const hash of await this.hashes.get(root)) {
+        const prev = out.get(hash);
+        if (prev === undefined || at < prev.at) out.set(hash, { at, root });
       }
     }
     return out;
@@ -187,7 +197,7 @@ export class NodeObserver {
       this.includedTxs += b.txs - (old?.txs ?? 0);
       this.byHeight.set(b.height, b);
       if (this.trackHashes && b.txs > 0 && !this.trackedAt.has(b.root)) {
-        this.trackedAt.set(b.root, at);
+        this.trackedAt.set(b.root, b.at);
         this.hashes.request(this.apiUrl, b.root);
       }
     } else if (event === "miss") {

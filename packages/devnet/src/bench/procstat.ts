@@ -5,6 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 
 /** utime + stime in clock ticks, from the text of /proc/<pid>/stat. */
 export function parseProcStatTicks(text: string): number | null {
@@ -25,6 +26,19 @@ export function parseProcStatusMemory(text: string): { peakRssBytes: number | nu
     return m ? Number(m[1]) * 1024 : null;
   };
   return { peakRssBytes: kb("VmHWM"), rssBytes: kb("VmRSS") };
+}
+
+/**
+ * Rss and Pss in bytes, from the text of /proc/<pid>/smaps_rollup. PSS (proportional set size)
+ * charges each process its share of pages it shares with others (the ~50 MB of code and
+ * libraries every node process maps), so the PSS of N nodes adds up to what they really take.
+ */
+export function parseSmapsRollup(text: string): { rssBytes: number | null; pssBytes: number | null } {
+  const kb = (name: string) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, "m").exec(text);
+    return match ? Number(match[1]) * 1024 : null;
+  };
+  return { rssBytes: kb("Rss"), pssBytes: kb("Pss") };
 }
 
 let ticksPerSecond: number | null = null;
@@ -57,5 +71,15 @@ export function processMemory(pid: number | null): { peakRssBytes: number | null
     return parseProcStatusMemory(readFileSync(`/proc/${pid}/status`, "utf8"));
   } catch {
     return { peakRssBytes: null, rssBytes: null };
+  }
+}
+
+/** Current RSS and PSS of the process in bytes (smaps_rollup, Linux 4.14+); nulls if unknown. */
+export async function processSmaps(pid: number | null): Promise<{ rssBytes: number | null; pssBytes: number | null }> {
+  if (pid === null) return { rssBytes: null, pssBytes: null };
+  try {
+    return parseSmapsRollup(await readFile(`/proc/${pid}/smaps_rollup`, "utf8"));
+  } catch {
+    return { rssBytes: null, pssBytes: null };
   }
 }

@@ -10,14 +10,16 @@ import { measureGossip, measureLevelWrites, measureVerify } from "./ceilings.js"
 import { runClusterPhase } from "./cluster.js";
 import type { ClusterPhaseResult } from "./clusterTypes.js";
 import { measureCoreScale } from "./coreScale.js";
+import { benchPlan, type BenchPlan } from "./plan.js";
 import type { BenchReport, MachineInfo } from "./report.js";
 import { runSyncPhase } from "./sync.js";
 import { benchRows, type BenchResults } from "./rows.js";
 import { TxPool } from "./txPool.js";
 
 export { benchRows, type BenchResults } from "./rows.js";
+export { benchPlan, type BenchPlan } from "./plan.js";
 
-export const PHASES = ["ceilings", "core", "centralized", "baton", "sweep", "failover", "sync"] as const;
+export const PHASES = ["ceilings", "core", "centralized", "baton", "sweep", "scale", "failover", "sync"] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -31,63 +33,6 @@ export interface BenchOptions {
   signal?: AbortSignal;
 }
 
-/** Sizes of every phase; the quick mode only checks that each phase runs. */
-export interface BenchPlan {
-  ceilingMs: number;
-  gossipMs: number;
-  coreSizes: number[];
-  coreTxs: number;
-  poolAccounts: number;
-  poolPerAccount: number;
-  /** backlog: most txs kept submitted but not included; null = 0.4 s of the cluster's verify capacity (cores × verify ÷ nodes), 1,000 to 4,000 */
-  maxLoad: { warmupMs: number; windowMs: number; backlog: number | null };
-  /** a window with no load before the max load: the nodes' cost at rest */
-  idleMs: number;
-  steady: { rate: number; warmupMs: number; windowMs: number; tailMs: number };
-  batonNodes: number;
-  sweepNodes: number[];
-  failoverSlotMs: number[];
-  failoverTimeoutMs: number;
-  sync: { light: number; lightTxs: number; full: number; fullTxs: number; timeoutMs: number };
-}
-
-export function benchPlan(quick: boolean, steadyRate?: number): BenchPlan {
-  if (quick) {
-    return {
-      ceilingMs: 300,
-      gossipMs: 1_000,
-      coreSizes: [10, 100],
-      coreTxs: 200,
-      poolAccounts: 50,
-      poolPerAccount: 400,
-      maxLoad: { warmupMs: 1_000, windowMs: 2_000, backlog: 1_000 },
-      idleMs: 1_000,
-      steady: { rate: steadyRate ?? 200, warmupMs: 500, windowMs: 2_000, tailMs: 800 },
-      batonNodes: 3,
-      sweepNodes: [],
-      failoverSlotMs: [250],
-      failoverTimeoutMs: 10_000,
-      sync: { light: 300, lightTxs: 1, full: 10, fullTxs: 200, timeoutMs: 30_000 },
-    };
-  }
-  return {
-    ceilingMs: 1_500,
-    gossipMs: 4_000,
-    coreSizes: [10, 100, 1_000, 10_000],
-    coreTxs: 1_000,
-    poolAccounts: 200,
-    poolPerAccount: 600,
-    maxLoad: { warmupMs: 3_000, windowMs: 8_000, backlog: null },
-    idleMs: 4_000,
-    steady: { rate: steadyRate ?? 1_000, warmupMs: 2_000, windowMs: 8_000, tailMs: 1_500 },
-    batonNodes: 4,
-    sweepNodes: [8],
-    failoverSlotMs: [250, 1_000],
-    failoverTimeoutMs: 30_000,
-    sync: { light: 10_000, lightTxs: 1, full: 30, fullTxs: 1_000, timeoutMs: 120_000 },
-  };
-}
-
 /** Ports of each phase: API 17700-17799, p2p 19700-19799 (the bench's ranges). */
 const PORTS = {
   gossip: [19790, 19791] as [number, number],
@@ -96,6 +41,8 @@ const PORTS = {
   sweep: { baseApiPort: 17720, baseP2pPort: 19720 },
   failover: { baseApiPort: 17740, baseP2pPort: 19740 },
   sync: { baseApiPort: 17760, baseP2pPort: 19760 },
+  // up to 16 nodes: API 17771-17786 (metrics +1000), p2p 19771-19786 (the gossip ceiling uses 19790-19791)
+  scale: { baseApiPort: 17770, baseP2pPort: 19770 },
 };
 
 export function machineInfo(): MachineInfo {
@@ -118,6 +65,8 @@ interface BenchRun {
   errors: { phase: string; error: string }[];
   /** ed25519 verify/s of one core, sampled before every phase (see sampleVerify) */
   verifySamples: number[];
+  /** the same for a tx's check (signing root + ed25519): the ceiling the rows use */
+  txVerifySamples: number[];
   /** the devnet seed of every cluster: the pool's accounts are its load accounts */
   seed: Uint8Array;
   /** the txs every cluster phase submits, signed before any node runs; null until then */
@@ -135,9 +84,11 @@ interface ClusterRun {
   failover?: boolean;
   /** run the steady load at most at 0.6 of the max just measured */
   capSteady?: boolean;
+  /** the window at rest and then the small steady load of the cost-growth rows */
+  scale?: boolean;
 }
 
-const CLUSTER_PHASES: Phase[] = ["centralized", "baton", "sweep", "failover", "sync"];
+const CLUSTER_PHASES: Phase[] = ["centralized", "baton", "sweep", "scale", "failover", "sync"];
 
 const wants = (run: BenchRun, phase: Phase): boolean => !run.options.only || run.options.only.includes(phase);
 
@@ -149,6 +100,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     results: {},
     errors: [],
     verifySamples: [],
+    txVerifySamples: [],
     seed: sha256(new TextEncoder().encode("baton bench seed")),
     pool: null,
   };
@@ -169,8 +121,12 @@ function sampleVerify(run: BenchRun): void {
   const results = run.results;
   const sample = measureVerify(Math.min(300, run.plan.ceilingMs));
   run.verifySamples.push(sample.ed25519PerSecond);
-  if (results.verify && sample.ed25519PerSecond > results.verify.ed25519PerSecond) {
-    results.verify = { ...sample, txVerifyPerSecond: Math.max(sample.txVerifyPerSecond, results.verify.txVerifyPerSecond) };
+  run.txVerifySamples.push(sample.txVerifyPerSecond);
+  if (results.verify) {
+    results.verify = {
+      ed25519PerSecond: Math.max(sample.ed25519PerSecond, results.verify.ed25519PerSecond),
+      txVerifyPerSecond: Math.max(sample.txVerifyPerSecond, results.verify.txVerifyPerSecond),
+    };
   }
 }
 
@@ -231,9 +187,14 @@ function signPool(run: BenchRun): void {
   log(`  ${pool.size} txs from ${plan.poolAccounts} accounts signed in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (before any node runs, so no load-generator signing competes with the nodes)`);
 }
 
-/** The centralized baseline, the baton cluster, the sweep, the failovers not run with the baton cluster, and sync. */
+/**
+ * The centralized baseline, the baton cluster, the sweep, the cost-growth clusters not run as
+ * one of those, the failovers not run with the baton cluster, and sync.
+ */
 async function runClusterPhases(run: BenchRun, pool: TxPool): Promise<void> {
   const { plan, results } = run;
+  // the cost-growth windows ride on the baton and sweep clusters of the same size
+  const scaleHere = (nodes: number) => wants(run, "scale") && plan.scale.nodes.includes(nodes);
   if (wants(run, "centralized")) {
     await runPhase(run, "centralized: 1 node, every slot its own", async () => {
       results.centralized = await runCluster(run, pool, { name: "centralized", nodes: 1, slotMs: 250, ports: PORTS.centralized, max: true, steady: true });
@@ -242,14 +203,23 @@ async function runClusterPhases(run: BenchRun, pool: TxPool): Promise<void> {
   if (wants(run, "baton")) {
     const failover250 = wants(run, "failover") && plan.failoverSlotMs.includes(250);
     await runPhase(run, `baton: ${plan.batonNodes} sequencers`, async () => {
-      results.baton = await runCluster(run, pool, { name: `baton-${plan.batonNodes}`, nodes: plan.batonNodes, slotMs: 250, ports: PORTS.baton, max: true, steady: true, failover: failover250 });
+      const nodes = plan.batonNodes;
+      results.baton = await runCluster(run, pool, { name: `baton-${nodes}`, nodes, slotMs: 250, ports: PORTS.baton, max: true, steady: true, failover: failover250, scale: scaleHere(nodes) });
       if (results.baton.failover) (results.failover ??= []).push(results.baton);
     });
   }
   if (wants(run, "sweep")) {
     for (const nodes of plan.sweepNodes) {
       await runPhase(run, `sweep: ${nodes} sequencers`, async () => {
-        (results.sweep ??= []).push(await runCluster(run, pool, { name: `baton-${nodes}`, nodes, slotMs: 250, ports: PORTS.sweep, max: true, steady: true, capSteady: true }));
+        (results.sweep ??= []).push(await runCluster(run, pool, { name: `baton-${nodes}`, nodes, slotMs: 250, ports: PORTS.sweep, max: true, steady: true, capSteady: true, scale: scaleHere(nodes) }));
+      });
+    }
+  }
+  if (wants(run, "scale")) {
+    const ridden = (nodes: number) => (wants(run, "baton") && nodes === plan.batonNodes) || (wants(run, "sweep") && plan.sweepNodes.includes(nodes));
+    for (const nodes of plan.scale.nodes.filter((count) => !ridden(count))) {
+      await runPhase(run, `scale: ${nodes} sequencers at rest and at ${plan.scale.rate} tx/s`, async () => {
+        (results.scale ??= []).push(await runCluster(run, pool, { name: `scale-${nodes}`, nodes, slotMs: 250, ports: PORTS.scale, scale: true }));
       });
     }
   }
@@ -278,7 +248,9 @@ function runCluster(run: BenchRun, pool: TxPool, cluster: ClusterRun): Promise<C
     loadAccounts: plan.poolAccounts,
     pool,
     signal: run.options.signal,
-    idleMs: cluster.max ? plan.idleMs : undefined,
+    idleMs: cluster.max || cluster.scale ? plan.idleMs : undefined,
+    idleSettleMs: plan.idleSettleMs,
+    scale: cluster.scale ? { rate: plan.scale.rate, warmupMs: plan.scale.warmupMs, windowMs: plan.scale.windowMs } : undefined,
     max: cluster.max ? { ...plan.maxLoad, backlog: plan.maxLoad.backlog ?? backlogFor(run, cluster.nodes) } : undefined,
     steady: cluster.steady ? { ...plan.steady, capAtMaxFraction: cluster.capSteady ? 0.6 : undefined } : undefined,
     failover: cluster.failover ? { rate: plan.steady.rate, timeoutMs: plan.failoverTimeoutMs } : undefined,
@@ -307,8 +279,13 @@ async function measureSync(run: BenchRun, pool: TxPool): Promise<void> {
 
 /** The rows and the report; quick mode only checks that every phase runs, so its targets judge nothing. */
 function finishReport(run: BenchRun, started: number): BenchReport {
-  const { options, verifySamples } = run;
-  if (verifySamples.length > 0) options.log(`  ed25519 verify/s per core sampled before each phase: ${verifySamples.map((sample) => Math.round(sample)).join(", ")} (the highest is the ceiling)`);
+  const { options, verifySamples, txVerifySamples } = run;
+  if (verifySamples.length > 0) {
+    options.log(
+      `  per core, sampled before each phase: ed25519 verify/s ${verifySamples.map((sample) => Math.round(sample)).join(", ")}; ` +
+        `tx verify (signing root + ed25519)/s ${txVerifySamples.map((sample) => Math.round(sample)).join(", ")} (the highest of each is its ceiling)`,
+    );
+  }
   const rows = benchRows(run.results, availableParallelism());
   if (options.quick) for (const row of rows) if (row.target) row.target = { ...row.target, met: null };
   return {
@@ -318,7 +295,7 @@ function finishReport(run: BenchRun, started: number): BenchReport {
     durationSeconds: (Date.now() - started) / 1000,
     machine: machineInfo(),
     rows,
-    details: { plan: run.plan, verifySamples, ...run.results },
+    details: { plan: run.plan, verifySamples, txVerifySamples, ...run.results },
     errors: run.errors,
   };
 }

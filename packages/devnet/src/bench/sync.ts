@@ -42,6 +42,8 @@ export interface SyncResult {
   lightTxs: number;
   full: number;
   fullTxs: number;
+  /** the chain's slot length (the rows print it) */
+  slotMs?: number;
   /** ms to write the chain offline (build, sign, import, store) */
   prepareMs: number;
   lightBatchesPerSecond: number | null;
@@ -180,6 +182,7 @@ export async function runSyncPhase(o: SyncPhaseOptions): Promise<SyncResult> {
       lightTxs: o.lightTxs,
       full: o.full,
       fullTxs: o.fullTxs,
+      slotMs: o.slotMs,
       prepareMs,
       lightBatchesPerSecond: light.rate,
       fullBatchesPerSecond: full.rate,

@@ -133,12 +133,14 @@ const results: BenchResults = {
   ],
 };
 const find = (rs: BenchRow[], section: string, metric: string) => rs.find((r) => r.section.startsWith(section) && r.metric.startsWith(metric))!;
-build("throughput ratio is to cores × verify ÷ nodes", () => {
+// issue 13: the ceiling is a tx's whole check (signing root + ed25519: txVerifyPerSecond, not
+// ed25519 alone), and the centralized node, one JS thread, is judged against one thread
+build("throughput ratio is to cores × tx verify ÷ nodes; the centralized node's to one thread", () => {
   const rs = benchRows(results, 2);
   const b = find(rs, "baton", "max sustained");
-  assert.is(b.ratio!.value, 4_000 / ((2 * 10_000) / 4));
-  assert.is(b.target!.met, true); // 0.8 >= 0.75
-  assert.is(find(rs, "centralized", "max sustained").ratio!.value, 6_000 / 20_000);
+  assert.is(b.ratio!.value, 4_000 / ((2 * 8_000) / 4));
+  assert.is(b.target!.met, true); // 1.0 >= 0.75
+  assert.is(find(rs, "centralized", "max sustained").ratio!.value, 6_000 / 8_000);
 });
 build("CPU and latency are judged against the centralized baseline", () => {
   const rs = benchRows(results, 2);

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BatchError, BatchErrorCode, buildBatch, encodeSignedBatch, getEffectiveLeader, headerRoot, processSlots, signBatchHeader, type SignedBatch, type State } from "@baton/core";
-import { blsKey, makeTestChain } from "@baton/core/testing";
+import { BatchError, BatchErrorCode, buildBatch, encodeSignedBatch, getEffectiveLeader, headerRoot, makeUserTx, processSlots, signBatchHeader, type SignedBatch, type State } from "@baton/core";
+import { blsKey, makeTestChain, resign } from "@baton/core/testing";
 import { pino } from "pino";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -73,6 +73,25 @@ test("a header signed by another key in the middle: the batches before it are im
     assert.match(e.message, `height ${bad + 1}`);
   }
   assert.is(chain.getHead().height, bad, "the batches before the bad one are in");
+});
+
+test("a tx with a forged signature inside a range is still caught (INVALID_TX): tx signatures are checked in sync too", async () => {
+  // a batch with one user tx, then the same batch with the tx's signature forged (tx root and header re-signed to match)
+  const slot = 1;
+  const proposerIndex = getEffectiveLeader(processSlots(fixture.state, slot, config), config, slot);
+  const tx = makeUserTx(config.chainId, fixture.users[0], { nonce: 0, fee: 1n, payload: new Uint8Array([1]) });
+  const built = buildBatch(fixture.state, config, { slot, proposerIndex, parentRoot: fixture.root, candidateTxs: [tx], blsKey: fixture.seqKeys[proposerIndex] });
+  assert.is(built.batch.txs.length, 1);
+  const forgedTx = { ...tx, signature: new Uint8Array(64).fill(9) };
+  const forged = resign(built.batch, fixture.seqKeys[proposerIndex], {}, [forgedTx]);
+  try {
+    await chain.importRange(items([forged]), "sync");
+    assert.unreachable("a forged tx signature was accepted");
+  } catch (e) {
+    if (!(e instanceof BatchError)) throw e;
+    assert.is(e.code, BatchErrorCode.INVALID_TX);
+  }
+  assert.is(chain.getHead().height, 0);
 });
 
 test("a range that does not connect (its first parent unknown) imports nothing and says so", async () => {
