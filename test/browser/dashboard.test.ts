@@ -1,8 +1,11 @@
 /**
  * The dashboard in a real browser: Debian's Chromium driven by playwright-core loads node1's
- * page of a 4-node devnet, sees new slots arrive on the timeline (produced by the scheduled
- * leaders), sees a SIGKILLed node turn "ejected" in the committee table and on the timeline,
- * and saves screenshots under reports/browser/ (gitignored).
+ * page of a 4-node devnet (through a small TCP proxy the test can cut), sees new slots arrive
+ * on the timeline (produced by the scheduled leaders), sees the history panels filled (from
+ * the event replay on load, then live), sees the event stream survive a dropped connection
+ * (EventSource reconnects with Last-Event-ID: the events of the outage arrive once, no
+ * duplicates, no gap), sees a SIGKILLed node turn "ejected" in the committee table and on the
+ * timeline, and saves screenshots under reports/browser/ (gitignored).
  *
  * Without /usr/bin/chromium (or BATON_CHROMIUM) the suite is skipped with a message, unless
  * BATON_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
@@ -10,6 +13,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,6 +38,53 @@ const CHROMIUM_FLAGS = [
 ];
 const KILLED = 3; // node4 = sequencer #3
 const log = (msg: string) => console.log(`    [browser] ${msg}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Proxy {
+  url: string;
+  /** cuts every open connection and refuses new ones for `ms` (a proxy or network hiccup) */
+  drop(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A TCP proxy on 127.0.0.1 to `targetPort`: the page is loaded through it, so the test can cut its event stream. */
+async function tcpProxy(targetPort: number): Promise<Proxy> {
+  const sockets = new Set<Socket>();
+  let down = false;
+  const server = createServer((client) => {
+    if (down) return void client.destroy();
+    const upstream = connect(targetPort, "127.0.0.1");
+    const done = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("error", done).on("close", done);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async drop(ms) {
+      down = true;
+      for (const s of sockets) s.destroy();
+      await sleep(ms);
+      down = false;
+    },
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** The ids in the page's event list, top (newest) first. */
+const listedIds = (page: Page) => page.$$eval("#events li[data-id]", (els) => els.map((e) => Number((e as HTMLElement).dataset.id)));
 
 if (!existsSync(CHROMIUM)) {
   if (REQUIRED) {
@@ -51,6 +102,8 @@ if (!existsSync(CHROMIUM)) {
   let devnet: Devnet;
   let ctx: BrowserContext;
   let page: Page;
+  let proxy: Proxy;
+  let openedAt = 0;
   const pageErrors: string[] = [];
 
   test.before(reportSetupErrors(async () => {
@@ -71,6 +124,9 @@ if (!existsSync(CHROMIUM)) {
       log,
     });
     await devnet.waitReady(30_000);
+    // a few seconds of chain before the page opens: the replay on load has history to show
+    while ((await (await fetch(`${devnet.nodes[0].apiUrl}/status`)).json()).head.height < 8) await sleep(250);
+    proxy = await tcpProxy(Number(new URL(devnet.nodes[0].apiUrl).port));
     ctx = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
@@ -83,6 +139,7 @@ if (!existsSync(CHROMIUM)) {
 
   test.after(async () => {
     await ctx?.close().catch(() => undefined);
+    await proxy?.close();
     await devnet?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (profile) rmSync(profile, { recursive: true, force: true });
@@ -92,7 +149,8 @@ if (!existsSync(CHROMIUM)) {
     page.$$eval("#timeline .slot[data-state=produced]", (els) => Math.max(-1, ...els.map((e) => Number((e as HTMLElement).dataset.slot))));
 
   test("the page loads from the node and goes live on /events", async () => {
-    const res = await page.goto(devnet.nodes[0].apiUrl + "/");
+    openedAt = Date.now();
+    const res = await page.goto(proxy.url + "/");
     assert.is(res?.status(), 200);
     assert.match(res?.headers()["content-type"] ?? "", /text\/html/);
     assert.match(await page.title(), /Baton node · chain 31337/);
@@ -128,6 +186,53 @@ if (!existsSync(CHROMIUM)) {
     assert.is(Number(await cell.jsonValue()), batch.proposer, `slot ${batch.slot} shows proposer #${batch.proposer}`);
     assert.ok(cells.length >= 3);
     await page.screenshot({ path: join(REPORTS, "dashboard-live.png"), fullPage: true });
+  });
+
+  test("history panels: filled from the replay on load (back before the page opened), then every second", async () => {
+    const series = ["headLag", "confLag", "batches", "txs", "misses", "mempool"];
+    await page.waitForFunction(
+      (names) => names.every((n) => Number(document.querySelector<HTMLElement>(`#history .chart[data-series="${n}"]`)?.dataset.points) >= 5),
+      series,
+      { timeout: 15_000 },
+    );
+    const since = Number(await page.getAttribute("#history", "data-since"));
+    log(`history reaches back ${((openedAt - since) / 1000).toFixed(1)} s before the page opened`);
+    assert.ok(since < openedAt - 2_000, "the replayed batch events filled the time before the page was opened");
+    for (const name of ["headLag", "confLag", "batches", "txs", "mempool"]) {
+      const points = await page.getAttribute(`#history .chart[data-series="${name}"] polyline.line`, "points");
+      assert.ok((points ?? "").split(" ").length >= 5, `${name}: a drawn line (${points?.slice(0, 60)})`);
+      assert.not.match((await page.textContent(`#history .chart[data-series="${name}"] .value`)) ?? "–", /^–$/, `${name}: a current value`);
+    }
+    // batches arrive: the rate is above zero; the confirmation lag is a small number of batches
+    assert.ok(Number(await page.getAttribute('#history .chart[data-series="batches"]', "data-last")) > 0);
+    assert.ok(Number(await page.getAttribute('#history .chart[data-series="confLag"]', "data-last")) < 20);
+    // below the first screen: the header (head, lag, connection) stays in view above the panels
+    await page.locator("#history").scrollIntoViewIfNeeded();
+    const scrolled = await page.evaluate(() => window.scrollY);
+    const conn = await page.locator("#conn").boundingBox();
+    assert.ok(scrolled > 0 && conn && conn.y >= 0 && conn.y < 80, `header in view after scrolling ${scrolled} px (conn at ${conn?.y})`);
+    await page.screenshot({ path: join(REPORTS, "dashboard-history.png") });
+    await page.evaluate(() => window.scrollTo(0, 0));
+  });
+
+  test("a dropped stream reconnects with Last-Event-ID: the outage's events arrive once, in order, and the list goes on", async () => {
+    await page.waitForFunction(() => document.querySelectorAll("#events li[data-id]").length >= 20, null, { timeout: 15_000 });
+    const before = Math.max(...(await listedIds(page)));
+    await proxy.drop(2_500); // ~5 slots of events happen while the page is cut off
+    await page.waitForFunction(() => Number(document.getElementById("reconnects")?.textContent) >= 1 && document.getElementById("conn")?.textContent === "live", null, {
+      timeout: 15_000,
+    });
+    await page.waitForFunction((id) => Array.from(document.querySelectorAll<HTMLElement>("#events li[data-id]")).some((e) => Number(e.dataset.id) >= id + 20), before, {
+      timeout: 15_000,
+    });
+    const ids = await listedIds(page);
+    const dups = Number(await page.getAttribute("#events", "data-dups"));
+    log(`event ids ${ids[ids.length - 1]}..${ids[0]} listed (${ids.length}), cut at ${before}, ${dups} repeated events dropped by the page`);
+    assert.is(new Set(ids).size, ids.length, "no event is listed twice");
+    ids.forEach((id, k) => k > 0 && assert.is(id, ids[k - 1] - 1, `the list is every event, newest first: ${ids[k - 1]} then ${id}`));
+    assert.ok(ids.includes(before + 1) && ids.includes(before + 5), "the events of the outage were replayed into the list");
+    assert.is(dups, 0, "the browser sent Last-Event-ID and the node replayed only what the page missed");
+    assert.equal(pageErrors, [], "no script errors on the page");
   });
 
   test("a killed node turns ejected in the committee table and on the timeline", async () => {

@@ -15,6 +15,10 @@ export const API_ERRORS = {
   EPOCH_NOT_AVAILABLE: { status: 400, description: "the head state knows the schedule of the current and the next epoch only" },
   NOT_FOUND: { status: 404, description: "no such route, batch or tx" },
   METHOD_NOT_ALLOWED: { status: 405, description: "the route exists for another method" },
+  UNAUTHORIZED: {
+    status: 401,
+    description: "the node has an API token (apiTokenFile) and the request has no `Authorization: Bearer <token>` header, or another token",
+  },
   // the mempool refused every tx of a POST /txs (codes of the mempool, per tx in `errors` otherwise)
   MEMPOOL_FULL: { status: 503, description: "the mempool is full or the node is too busy: retry later" },
   MEMPOOL_SENDER_FULL: { status: 429, description: "the sender has its maximum of pending txs: wait for inclusion" },

@@ -48,3 +48,8 @@ export const API_EVENTS = {
 export type ApiEventName = keyof typeof API_EVENTS;
 export type ApiEventMap = { [K in ApiEventName]: Static<(typeof API_EVENTS)[K]> };
 export const API_EVENT_NAMES = Object.keys(API_EVENTS) as ApiEventName[];
+
+/** The event stream sends a `: ping` comment this often (proxies and clients see it is alive). */
+export const EVENT_HEARTBEAT_MS = 15_000;
+/** How many recent events the node keeps to replay to a client that reconnects with Last-Event-ID. */
+export const EVENT_REPLAY_SIZE = 1_024;

@@ -6,9 +6,16 @@
  */
 import Type, { type Static, type TSchema } from "typebox";
 import { API_ERRORS, type ApiErrorCode } from "./errors.js";
+import { EVENT_HEARTBEAT_MS, EVENT_REPLAY_SIZE } from "./events.js";
 import {
   Account,
   Batch,
+  BatchList,
+  BatchRangeQuery,
+  DEFAULT_BATCH_RANGE,
+  MAX_BATCH_RANGE,
+  EventsHeaders,
+  EventsQuery,
   Health,
   BatchIdParams,
   EpochQuery,
@@ -42,6 +49,8 @@ export interface RouteDef {
   tags: string[];
   params?: TSchema;
   querystring?: TSchema;
+  /** request headers the route reads (documented and checked like parameters) */
+  headers?: TSchema;
   body?: TSchema;
   /** the 200 answer: a JSON schema, or a raw media type */
   ok: TSchema | RawBody;
@@ -49,6 +58,8 @@ export interface RouteDef {
   alsoOk?: Record<number, string>;
   /** the error codes this route answers with besides INTERNAL (each documented with its status) */
   errors: ApiErrorCode[];
+  /** a write route: when the node has an API token it needs `Authorization: Bearer <token>` (else 401 UNAUTHORIZED) */
+  auth?: "bearer";
 }
 
 const def = <R extends RouteDef>(route: R): R => route;
@@ -123,6 +134,17 @@ export const API_ROUTES = {
     ok: Schedule,
     errors: ["INVALID_PARAM", "EPOCH_NOT_AVAILABLE"],
   }),
+  getBatches: def({
+    method: "GET",
+    url: "/batches",
+    summary: `a range of the head chain's batches by height: ?from=<height>&count=<n> (n ≤ ${MAX_BATCH_RANGE}, default ${DEFAULT_BATCH_RANGE}), ascending`,
+    description:
+      "The batches at heights from, from+1, … on this node's head chain, stopping at the head (an empty list when from is above it). For tools that page through the chain and for the dashboard's backfill.",
+    tags: ["chain"],
+    querystring: BatchRangeQuery,
+    ok: BatchList,
+    errors: ["INVALID_PARAM"],
+  }),
   getBatch: def({
     method: "GET",
     url: "/batches/:id",
@@ -139,9 +161,11 @@ export const API_ROUTES = {
     description:
       "200 if at least one tx was accepted (the refused ones are listed in `errors`); if every tx was refused, the first refusal's code and status.",
     tags: ["txs"],
+    auth: "bearer",
     body: SubmitTxsBody,
     ok: SubmitTxsResult,
     errors: [
+      "UNAUTHORIZED",
       "EMPTY_BODY",
       "INVALID_JSON",
       "INVALID_TX",
@@ -195,11 +219,20 @@ export const API_ROUTES = {
   getEvents: def({
     method: "GET",
     url: "/events",
-    summary: "server-sent events: batch, head, confirmed, miss, ejected, rejoined, exited",
-    description: "`event:` is the name, `data:` one JSON object (schemas: BatchEvent, BlockRef, MissEvent, StatusChangeEvent).",
+    summary: "server-sent events: batch, head, confirmed, miss, ejected, rejoined, exited; with ids, replay (Last-Event-ID) and topic filter",
+    description: [
+      "A text/event-stream. Each event has `id:` (a number that grows by one per event; it starts at the process's start time in unix ms, so ids keep growing across a restart),",
+      "`event:` (the name) and `data:` (one JSON object; schemas: BatchEvent, BlockRef, MissEvent, StatusChangeEvent).",
+      `The stream opens with \`: baton events\` and \`retry: 1000\`, and sends a \`: ping\` comment every ${EVENT_HEARTBEAT_MS / 1000} s (so proxies and clients see it is alive).`,
+      `The node keeps the last ${EVENT_REPLAY_SIZE} events: a client that sends \`Last-Event-ID\` (EventSource does on reconnect; or \`?lastEventId=\`) first gets the kept events after that id, in order, then the live ones;`,
+      "an id older than the oldest kept event, or not from this process, replays every kept event (`?lastEventId=0` asks for all of them).",
+      "`?topics=batch,head` sends only those events (an unknown name is 400 INVALID_PARAM naming it).",
+    ].join(" "),
     tags: ["chain"],
-    ok: { mediaType: "text/event-stream", description: "one event per chain event, as it happens" },
-    errors: [],
+    querystring: EventsQuery,
+    headers: EventsHeaders,
+    ok: { mediaType: "text/event-stream", description: "the replayed events, then one event per chain event, as it happens" },
+    errors: ["INVALID_PARAM"],
   }),
   getOpenApi: def({
     method: "GET",

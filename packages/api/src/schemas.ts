@@ -191,7 +191,31 @@ export const ErrorBody = Type.Object(
 );
 export type ErrorBody = Static<typeof ErrorBody>;
 
+export const BatchList = Type.Array(Batch, { title: "BatchList", description: "batches of the head chain, by height, ascending" });
+export type BatchList = Static<typeof BatchList>;
+
+/** Most batches one GET /batches answers with, and how many without `count`. */
+export const MAX_BATCH_RANGE = 256;
+export const DEFAULT_BATCH_RANGE = 64;
+
 export const EpochQuery = Type.Object({ epoch: Type.Optional(Type.String({ pattern: "^[0-9]{1,15}$", description: "an epoch; default: the current one" })) });
+export const BatchRangeQuery = Type.Object({
+  from: Type.String({ pattern: "^[0-9]{1,15}$", description: "the first height" }),
+  count: Type.Optional(
+    Type.String({ pattern: "^[0-9]{1,4}$", description: `how many batches, 1 to ${MAX_BATCH_RANGE} (default ${DEFAULT_BATCH_RANGE}); fewer when the head is lower` }),
+  ),
+});
+export const EventsQuery = Type.Object({
+  topics: Type.Optional(Type.String({ description: "a comma list of event names to receive (default: all), e.g. batch,head" })),
+  lastEventId: Type.Optional(
+    Type.String({ pattern: "^[0-9]{1,16}$", description: "replay the kept events after this id (for EventSource polyfills that cannot send the Last-Event-ID header; the header wins)" }),
+  ),
+});
+export const EventsHeaders = Type.Object({
+  "last-event-id": Type.Optional(
+    Type.String({ pattern: "^[0-9]{1,16}$", description: "the id of the last event the client saw: the stream first replays the kept events after it" }),
+  ),
+});
 export const BatchIdParams = Type.Object({ id: Type.String({ description: "a height or a 0x-prefixed 32-byte root" }) });
 export const TxHashParams = Type.Object({ hash: Type.String({ description: "a 0x-prefixed 32-byte tx hash" }) });
 export const PubkeyParams = Type.Object({ pubkey: Type.String({ description: "a 0x-prefixed 32-byte ed25519 public key" }) });

@@ -25,6 +25,10 @@ export interface NodeConfig {
   bootstrap: string[];
   apiPort: number;
   apiHost: string;
+  /** a file whose first line is the API token POST /txs needs; null = no token */
+  apiTokenFile: string | null;
+  /** origins that get CORS headers (or ["*"]); empty = none */
+  apiCorsOrigins: string[];
   /** null: no metrics listener */
   metricsPort: number | null;
   metricsHost: string;
@@ -137,6 +141,17 @@ function multiaddrs(list: string[], where: string, needPeerId: boolean): string[
   });
 }
 
+/** A CORS origin as browsers send it: scheme://host[:port], no path; or `*`. */
+function corsOrigin(value: string, where: string): string {
+  if (value === "*") return value;
+  let origin: string | null = null;
+  try {
+    origin = new URL(value).origin;
+  } catch {}
+  if (origin === null || origin === "null" || origin !== value) throw bad(where, "origins like https://app.example or http://localhost:3000 (scheme://host[:port], no path), or *", value);
+  return value;
+}
+
 const str = (raw: Raw, where: string): string => {
   if (typeof raw.value !== "string" || raw.value === "") throw bad(where, "a non-empty string", raw.value);
   return raw.value;
@@ -184,6 +199,24 @@ export const SETTINGS: Setting<unknown>[] = [
   },
   { name: "apiPort", flag: "api-port", env: "BATON_API_PORT", valueName: "port", help: "HTTP API and dashboard port (0 = any free port)", default: 7001, parse: (r, w) => intValue(r, w, 0, 65535) },
   { name: "apiHost", flag: "api-host", env: "BATON_API_HOST", valueName: "host", help: "HTTP API bind address", default: "127.0.0.1", parse: str },
+  {
+    name: "apiTokenFile",
+    flag: "api-token-file",
+    env: "BATON_API_TOKEN_FILE",
+    valueName: "file",
+    help: "file whose first line is the API token: POST /txs then needs `Authorization: Bearer <token>` [default: no token]",
+    default: null,
+    parse: pathValue,
+  },
+  {
+    name: "apiCorsOrigins",
+    flag: "api-cors-origins",
+    env: "BATON_API_CORS_ORIGINS",
+    valueName: "origin[,...]|*",
+    help: "web origins (scheme://host[:port]) whose pages may call the API (CORS), or * for any",
+    default: [],
+    parse: (raw, where) => listValue(raw, where).map((o) => corsOrigin(o, where)),
+  },
   {
     name: "metricsPort",
     flag: "metrics-port",

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { mkdirSync } from "node:fs";
 import { pino, type Logger } from "pino";
 import { computeEpoch, SEQUENCER_STATUS_NAMES, toHex, type ChainConfig, type Ed25519Keypair } from "@baton/core";
-import { ApiServer, apiHandlers, healthOf, type ApiModules, type HealthSources } from "./api/index.js";
+import { ApiServer, apiHandlers, EventHub, healthOf, type ApiModules, type HealthSources } from "./api/index.js";
 import { Chain, validateGossipBatch } from "./chain/index.js";
 import { SlotClock } from "./clock/index.js";
 import { BatonDb } from "./db/index.js";
@@ -223,6 +223,9 @@ async function startMetrics(where: { host: string; port: number }, metrics: Metr
 /** The HTTP API; returns the port it listens on. */
 async function startApi(opts: CreateNodeOptions, core: Core, wire: Wire, producer: Producer | null, closers: Closer[]): Promise<number> {
   const { network, sync, txs } = wire;
+  // listens from now on: the replay ring holds events from before the first client
+  const events = new EventHub(core.chain);
+  closers.push(() => events.close());
   const modules: ApiModules = {
     chain: core.chain,
     mempool: core.mempool,
@@ -236,10 +239,12 @@ async function startApi(opts: CreateNodeOptions, core: Core, wire: Wire, produce
       multiaddrs: network.getMultiaddrs(),
       sequencerIndex: producer && producer.myIndex() >= 0 ? producer.myIndex() : null,
     }),
+    events,
   };
   const api: ApiServer = new ApiServer(
     core.logger.child({ module: "api" }),
     apiHandlers(modules, () => api.openApiDocument()),
+    { corsOrigins: opts.api.corsOrigins ?? [], token: opts.api.token ?? null },
   );
   const port = await api.listen(opts.api.host, opts.api.port);
   closers.push(() => api.close());

@@ -21,6 +21,10 @@ export interface NodeOptions {
     host: string; // default 127.0.0.1
     port: number; // 0 = disabled? no: 0 = ephemeral
     enabled: boolean;
+    /** origins (scheme://host[:port]) that get CORS headers and preflight answers, or ["*"]; absent/empty = no CORS */
+    corsOrigins?: string[];
+    /** when set, POST /txs needs `Authorization: Bearer <token>` (GET routes stay open) */
+    token?: string | null;
   };
   /** Prometheus text at GET /metrics on a listener of its own; null = no metrics listener */
   metrics: { host: string; port: number } | null;

@@ -4,6 +4,7 @@
  * NodeOptions; SIGTERM/SIGINT close the node cleanly. While it catches up with its peers it
  * prints sync progress (height, rate, ETA) on stderr.
  */
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { KeyFileFormat, loadKey, type KeyFile } from "@baton/client";
 import { bytesEqual, toHex, type BlsKeypair, type Genesis } from "@baton/core";
@@ -39,6 +40,7 @@ const spec: CommandSpec = {
     "Each setting can also come from the environment (BATON_*) or a config file (--config, TOML or JSON,",
     "keys as in `baton config show`); precedence: flags > environment > config file > defaults.",
     "The keystore password comes from --password-file, BATON_KEYSTORE_PASSWORD_FILE or BATON_KEYSTORE_PASSWORD.",
+    "Exposing the API (--api-host 0.0.0.0)? Set --api-token-file so only holders of the token can POST /txs.",
     "SIGTERM or SIGINT stops the node cleanly; a second signal exits at once.",
   ],
 };
@@ -50,14 +52,20 @@ export async function resolveStartConfig(values: FlagValues, env: NodeJS.Process
   return resolveNodeConfig({ flags: values, env, file, cwd });
 }
 
-/** Pure: the effective config (plus the loaded genesis and key) → NodeOptions. */
-export function toNodeOptions(c: NodeConfig, genesis: Genesis, sequencerKey: BlsKeypair | null): NodeOptions {
+/** Pure: the effective config (plus the loaded genesis, key and API token) → NodeOptions. */
+export function toNodeOptions(c: NodeConfig, genesis: Genesis, sequencerKey: BlsKeypair | null, apiToken: string | null = null): NodeOptions {
   return {
     genesis,
     dataDir: c.dataDir,
     sequencerKey,
     p2p: { listenAddrs: c.listen, bootstrap: c.bootstrap },
-    api: { host: c.apiHost, port: c.apiPort, enabled: true },
+    api: {
+      host: c.apiHost,
+      port: c.apiPort,
+      enabled: true,
+      ...((c.apiCorsOrigins ?? []).length > 0 ? { corsOrigins: c.apiCorsOrigins } : {}),
+      ...(apiToken !== null ? { token: apiToken } : {}),
+    },
     metrics: c.metricsPort === null ? null : { host: c.metricsHost, port: c.metricsPort },
     mempool: { maxSize: c.mempoolSize },
     logLevel: c.logLevel,
@@ -68,6 +76,25 @@ export function toNodeOptions(c: NodeConfig, genesis: Genesis, sequencerKey: Bls
 export function nodeOptionsFromFlags(values: FlagValues, genesis: Genesis, sequencerKey: BlsKeypair | null): NodeOptions {
   return toNodeOptions(requireAll(resolveNodeConfig({ flags: values, env: {}, file: null, cwd: process.cwd() })), genesis, sequencerKey);
 }
+
+/** The API token: the first line of apiTokenFile (trimmed); a missing, unreadable or empty file is a UsageError naming the setting. */
+export async function readApiToken(c: NodeConfig, sources: Record<SettingName, Source>): Promise<string | null> {
+  if (c.apiTokenFile === null || c.apiTokenFile === undefined) return null;
+  const where = describeSource("apiTokenFile", sources.apiTokenFile);
+  let text: string;
+  try {
+    text = await readFile(c.apiTokenFile, "utf8");
+  } catch (e) {
+    throw new UsageError(`${where}: cannot read ${c.apiTokenFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a file holding the API token`);
+  }
+  const token = (text.split(/\r?\n/, 1)[0] ?? "").trim();
+  if (!/^[\x21-\x7e]{16,}$/.test(token)) {
+    throw new UsageError(`${where}: the first line of ${c.apiTokenFile} must be the API token: at least 16 printable characters without spaces (e.g. openssl rand -hex 32)`);
+  }
+  return token;
+}
+
+const isLoopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
 
 /** Resolves when `port` can be bound on `host`, else with the error code (EADDRINUSE...). */
 export function probePort(host: string, port: number): Promise<string | null> {
@@ -181,7 +208,9 @@ export const startCommand: Command = {
       lock = await acquireKeyLock(toHex(keys.bls.publicKey), { dataDir: c.dataDir, keyFile: c.key });
       if (lock.replaced) io.err(`note: took over a stale key lock of pid ${lock.replaced.pid} (that process is gone)`);
     }
-    const opts = toNodeOptions(c, genesis, keys?.bls ?? null);
+    const apiToken = await readApiToken(c, resolved.sources);
+    if (apiToken === null && !isLoopback(c.apiHost)) io.err(`warning: the API on ${c.apiHost} accepts POST /txs from anyone who can reach it; set --api-token-file`);
+    const opts = toNodeOptions(c, genesis, keys?.bls ?? null, apiToken);
     const stop = onStopSignal(io);
     try {
       // Loaded here, not at the top: the other subcommands need no libp2p.

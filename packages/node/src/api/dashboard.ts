@@ -5,7 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import type { ChainConfig } from "@baton/core";
-import { DASHBOARD_JS, dashboardHtml } from "./dashboardPage.js";
+import { dashboardHtml } from "./dashboardPage.js";
+import { DASHBOARD_JS } from "./dashboardScript.js";
 import type { FastifyReply } from "fastify";
 
 export function dashboardHandler(config: Pick<ChainConfig, "chainId" | "genesisTime" | "slotMs" | "slotsPerEpoch">) {

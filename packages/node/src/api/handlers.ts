@@ -3,8 +3,9 @@
  * a handler does not compile). docs/api.md describes the routes; server.ts serves them.
  */
 import {
-  API_EVENT_NAMES,
   ApiError,
+  DEFAULT_BATCH_RANGE,
+  MAX_BATCH_RANGE,
   type Account,
   type Batch,
   type BlockRef,
@@ -37,8 +38,9 @@ import type { Mempool } from "../mempool/index.js";
 import type { TxService } from "../txs/index.js";
 import { VERSION } from "../version.js";
 import { dashboardHandler } from "./dashboard.js";
+import { parseLastEventId, parseTopics, type EventHub } from "./eventStream.js";
 import { healthHttpStatus, healthOf, syncingOf, type HealthSources } from "./health.js";
-import { toJson, type HandlerRequest, type Handlers } from "./server.js";
+import type { HandlerRequest, Handlers } from "./server.js";
 import { parseTxsBody } from "./txJson.js";
 
 export interface ApiModules {
@@ -51,6 +53,8 @@ export interface ApiModules {
   /** what /health and /syncing read */
   health: HealthSources;
   nodeInfo(): NodeStatus["node"];
+  /** GET /events: ids, the replay ring and the clients */
+  events: EventHub;
 }
 
 const blockRef = (n: { root: Uint8Array; slot: number; height: number }): BlockRef => ({ height: n.height, slot: n.slot, root: toHex(n.root) });
@@ -100,6 +104,7 @@ export function apiHandlers(m: ApiModules, openApi: () => Promise<Record<string,
     getVersion: (): Version => versionInfo(),
     getSequencers: (): SequencerInfo[] => sequencers(chain),
     getSchedule: (req): Schedule => schedule(m, req),
+    getBatches: (req): Promise<Batch[]> => batchRange(chain, req),
     getBatch: async (req): Promise<Batch> => {
       const id = req.params.id;
       const batch = /^[0-9]{1,15}$/.test(id) ? await chain.getBatchAtHeight(Number(id)) : await chain.getBatch(parseRoot(id, "id"));
@@ -111,7 +116,7 @@ export function apiHandlers(m: ApiModules, openApi: () => Promise<Record<string,
     getAccount: (req): Account => account(m, req.params.pubkey),
     getMempool: (): MempoolInfo => ({ size: m.mempool.size }),
     getPeers: () => m.peers(),
-    getEvents: (req, reply) => streamEvents(chain, req, reply),
+    getEvents: (req, reply) => streamEvents(m.events, req, reply),
     getOpenApi: () => openApi(),
   };
 }
@@ -221,21 +226,35 @@ function account(m: ApiModules, pubkeyHex: string): Account {
   return { pubkey: toHex(pk), balance: (acc?.balance ?? 0n).toString(), nonce, nextNonce: m.mempool.nextNonce(pk, nonce), exists: !!acc };
 }
 
-/** Server-sent events: one JSON object per chain event, for the dashboard and for tools. */
-function streamEvents(chain: Chain, req: HandlerRequest, reply: FastifyReply): void {
+/** GET /batches?from&count: the head chain from `from`, at most `count`, stopping at the head. */
+async function batchRange(chain: Chain, req: HandlerRequest): Promise<Batch[]> {
+  const from = Number(req.query.from);
+  const count = req.query.count === undefined ? DEFAULT_BATCH_RANGE : Number(req.query.count);
+  if (count < 1 || count > MAX_BATCH_RANGE) throw new ApiError("INVALID_PARAM", `count: expected an integer in [1, ${MAX_BATCH_RANGE}], got ${req.query.count}`);
+  const last = Math.min(from + count - 1, chain.getHead().height);
+  const out: Batch[] = [];
+  for (let height = from; height <= last; height++) {
+    const batch = await chain.getBatchAtHeight(height);
+    // a reorg while reading shortens the head chain: answer what is still on it
+    if (!batch) break;
+    out.push(batchToJson(batch));
+  }
+  return out;
+}
+
+/** Server-sent events (eventStream.ts): checks the topics and Last-Event-ID, then hands the response to the hub. */
+function streamEvents(hub: EventHub, req: HandlerRequest, reply: FastifyReply): void {
+  const topics = parseTopics(req.query.topics);
+  const lastId = parseLastEventId(req.raw.headers["last-event-id"], req.query.lastEventId);
+  // the answer is written by hand from here on: carry over what hooks set (CORS)
+  const headers: Record<string, string | number | string[]> = {};
+  for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v;
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-  res.write(": baton events\n\n");
-  const unsubscribe = API_EVENT_NAMES.map((name) => {
-    const listener = (data: object) => {
-      const { batch: _omit, ...rest } = data as { batch?: unknown };
-      res.write(`event: ${name}\ndata: ${toJson(rest)}\n\n`);
-    };
-    chain.on(name, listener);
-    return () => chain.off(name, listener);
-  });
-  req.raw.raw.on("close", () => {
-    for (const off of unsubscribe) off();
-  });
+  res.writeHead(200, { ...headers, "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+  if (req.raw.method === "HEAD") {
+    res.end();
+    return;
+  }
+  hub.subscribe(res, topics, lastId);
 }

@@ -3,13 +3,16 @@
  * checks parameters against the route's schemas, serializes answers with them, answers HEAD
  * for every GET, and @fastify/swagger turns the same table into the OpenAPI 3.1 document at
  * GET /openapi.json. Every error leaves as {"error": {"code", "message"}} with the status
- * of API_ERRORS (a 500 only for our own bugs, logged with the stack).
+ * of API_ERRORS (a 500 only for our own bugs, logged with the stack). Manners (apiAccess.ts):
+ * CORS for the origins the operator allows, and the API token on write routes.
  */
+import cors from "@fastify/cors";
 import swagger from "@fastify/swagger";
 import { API_ROUTES, ApiError, isRawBody, responseSchemas, type RouteDef, type RouteId } from "@baton/api";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { VERSION } from "../version.js";
+import { corsOptions, requireToken, type ApiAccess } from "./apiAccess.js";
 
 /** Request bodies over this are refused (413) before they are buffered in full. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -46,6 +49,7 @@ export class ApiServer {
   constructor(
     private readonly logger: Logger,
     handlers: Handlers,
+    private readonly access: ApiAccess = {},
   ) {
     this.app = Fastify({
       logger: false,
@@ -64,7 +68,17 @@ export class ApiServer {
     await app.register(swagger, {
       openapi: {
         openapi: "3.1.0",
-        info: { title: "Baton node API", version: VERSION, description: "The HTTP API of a Baton sequencer node (docs/api.md)." },
+        info: {
+          title: "Baton node API",
+          version: VERSION,
+          description:
+            "The HTTP API of a Baton sequencer node (docs/api.md). HEAD works on every GET route. CORS (OPTIONS preflight, Access-Control-* headers) only for the origins the operator allows (apiCorsOrigins); POST /txs needs `Authorization: Bearer <token>` when the operator set an API token (apiTokenFile).",
+        },
+        components: {
+          securitySchemes: {
+            apiToken: { type: "http", scheme: "bearer", description: "the node's API token (apiTokenFile); only checked when the operator set one" },
+          },
+        },
         tags: [
           { name: "chain", description: "the chain as this node sees it" },
           { name: "txs", description: "submit and follow txs, read accounts" },
@@ -72,6 +86,8 @@ export class ApiServer {
         ],
       },
     });
+    const corsOn = (this.access.corsOrigins ?? []).length > 0;
+    if (corsOn) await app.register(cors, corsOptions(this.access.corsOrigins ?? []));
     // every body is read as text and parsed as JSON here, whatever its content-type (curl -d, fetch without a header)
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("*", { parseAs: "string" }, (_req, text, done) => {
@@ -86,9 +102,13 @@ export class ApiServer {
     app.setNotFoundHandler((req, reply) => {
       const path = req.url.split("?")[0];
       const other = ROUTE_PATTERNS.find((r) => r.pattern.test(path));
-      const e = other
-        ? new ApiError("METHOD_NOT_ALLOWED", `${req.method} is not allowed on ${path} (only ${other.method})`)
-        : new ApiError("NOT_FOUND", `no route ${req.method} ${path}`);
+      const origin = req.headers.origin;
+      const e =
+        req.method === "OPTIONS" && other
+          ? new ApiError("METHOD_NOT_ALLOWED", `OPTIONS ${path}: ${corsOn ? `origin ${origin ?? "(none)"} is not allowed` : "CORS is off"} on this node (apiCorsOrigins)`)
+          : other
+            ? new ApiError("METHOD_NOT_ALLOWED", `${req.method} is not allowed on ${path} (only ${other.method})`)
+            : new ApiError("NOT_FOUND", `no route ${req.method} ${path}`);
       this.sendError(reply, e);
     });
     for (const id of Object.keys(API_ROUTES) as RouteId[]) this.addRoute(API_ROUTES[id], handlers[id] as RouteHandler<RouteId>, id);
@@ -105,11 +125,15 @@ export class ApiServer {
         tags: route.tags,
         ...(route.params ? { params: route.params } : {}),
         ...(route.querystring ? { querystring: route.querystring } : {}),
+        ...(route.headers ? { headers: route.headers } : {}),
+        ...(route.auth ? { security: [{ apiToken: [] }] } : {}),
         ...(route.body ? { body: route.body } : {}),
         response: responseSchemas(route),
       },
       // POST /txs: the schema documents the body; txJson.ts checks it and names the field that is wrong
       ...(route.body ? { validatorCompiler: () => () => true } : {}),
+      // checked before the body is read: a client without the token never gets a big body parsed
+      ...(route.auth && this.access.token ? { onRequest: requireToken(this.access.token) } : {}),
       handler: async (req, reply) => {
         const out = await handler(
           { params: req.params as Record<string, string>, query: req.query as Record<string, string>, body: req.body, raw: req },
