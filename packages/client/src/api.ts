@@ -34,6 +34,8 @@ function describeFetchError(e: unknown): string {
 
 export interface RequestOptions {
   timeoutMs?: number;
+  /** the node's API token (`baton start --api-token-file`), sent as `Authorization: Bearer`; POST /txs needs it when the node has one */
+  token?: string | null;
 }
 
 export async function apiRequest<T>(base: string, method: "GET" | "POST", path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
@@ -42,7 +44,10 @@ export async function apiRequest<T>(base: string, method: "GET" | "POST", path: 
   try {
     res = await fetch(url, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000),
     });

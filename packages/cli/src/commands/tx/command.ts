@@ -12,7 +12,7 @@ import type { Command, Io } from "../../command.js";
 import { readGenesisFile } from "../../genesisFile.js";
 import { passwordSource, readPassword } from "../../password.js";
 import type { TxParams } from "../../txs.js";
-import { amountFlag, commonFlags, optIntFlag } from "./flags.js";
+import { amountFlag, apiTokenOf, commonFlags, optIntFlag } from "./flags.js";
 import { fundedParams, send, waitIncluded, type WaitOptions } from "./node.js";
 
 /** What a subcommand's build and report get: the flags, the key, the node's status, the fee. */
@@ -91,13 +91,14 @@ export function txCommand<Checked>(def: TxCommandDef<Checked>): Command {
       const fee = amountFlag(values, "fee");
       const nonce = optIntFlag(values, "nonce", 0, Number.MAX_SAFE_INTEGER, "a nonce");
       const checked = def.check(values);
+      const token = await apiTokenOf(values, process.env);
       const keys = await loadTxKey(values, io);
       const status = await getStatus(api);
       const run: TxRun = { api, io, values, keys, status, fee, params: (spend = 0n) => fundedParams(api, keys, status, fee, spend, nonce) };
       const built = await def.build(checked, run);
       let hash: string;
       try {
-        hash = await send(io, api, built.tx, def.name);
+        hash = await send(io, api, built.tx, def.name, token);
       } catch (error) {
         await built.undo?.();
         throw error;

@@ -2,10 +2,13 @@
  * The flags every `baton tx` subcommand takes, and the converters of the tx flags: each
  * refuses a bad value with a message naming the flag and the form expected.
  */
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fromHex } from "@baton/core";
 import { UsageError, type FlagSpec, type FlagValues } from "../../args.js";
 import { PASSWORD_ENV, PASSWORD_FILE_ENV } from "../../password.js";
+
+export const API_TOKEN_FILE_ENV = "BATON_API_TOKEN_FILE";
 
 export const commonFlags: Record<string, FlagSpec> = {
   api: { type: "string", valueName: "url", help: "node API", default: "http://127.0.0.1:7001" },
@@ -14,7 +17,25 @@ export const commonFlags: Record<string, FlagSpec> = {
   fee: { type: "string", valueName: "amount", help: "fee", default: "1" },
   nonce: { type: "string", valueName: "n", help: "account nonce (default: asked from the node)" },
   wait: { type: "boolean", help: "wait until the tx is in a batch (GET /txs/:hash), then print where and what it did" },
+  "api-token-file": { type: "string", valueName: "file", help: `the node's API token, when it has one (baton start --api-token-file; or set ${API_TOKEN_FILE_ENV})` },
 };
+
+/** The API token from --api-token-file or $BATON_API_TOKEN_FILE (its first line), or null. */
+export async function apiTokenOf(values: FlagValues, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const flag = typeof values["api-token-file"] === "string" ? (values["api-token-file"] as string) : undefined;
+  const path = flag ?? env[API_TOKEN_FILE_ENV];
+  if (path === undefined || path === "") return null;
+  const where = flag !== undefined ? "--api-token-file" : API_TOKEN_FILE_ENV;
+  let text: string;
+  try {
+    text = await readFile(resolve(path), "utf8");
+  } catch (e) {
+    throw new UsageError(`${where}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected the file holding the node's API token`);
+  }
+  const token = text.split("\n")[0].trim();
+  if (token === "") throw new UsageError(`${where}: ${path} is empty; expected the node's API token on its first line`);
+  return token;
+}
 
 /** --index: the key file's own sequencer. */
 export const ownIndexFlag: FlagSpec = { type: "string", valueName: "i", help: "sequencer index (default: looked up by the key's BLS key)" };

@@ -49,8 +49,8 @@ export function sequencerAt(sequencers: SequencerInfo[], index: number, flag: st
 }
 
 /** POSTs the tx; prints its hash on stdout and a line on stderr. */
-export async function send(io: Io, api: string, tx: Tx, what: string): Promise<string> {
-  const { hashes } = await postTxs(api, [txToHex(tx)]);
+export async function send(io: Io, api: string, tx: Tx, what: string, token: string | null = null): Promise<string> {
+  const { hashes } = await postTxs(api, [txToHex(tx)], { token });
   const hash = hashes[0] ?? txHashHex(tx);
   io.out(hash);
   io.err(`${what} tx sent: nonce ${tx.body.nonce}, fee ${tx.body.fee}`);
