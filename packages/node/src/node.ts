@@ -102,7 +102,10 @@ async function openChain(opts: CreateNodeOptions, base: Pick<Core, "config" | "l
   const chain = await Chain.init(opts.genesis, { db, mempool, metrics, logger: logger.child({ module: "chain" }) });
   mempool.setAccountLookup((sender) => chain.findAccount(sender));
   for (let index = 0; index < chain.getHeadState().sequencers.length; index++) metrics.chain.misses.inc({ sequencer: String(index) }, 0);
-  return { ...base, mempool, chain, clock: new SlotClock(config) };
+  const offset = opts.clockOffsetMs ?? 0;
+  const clock = new SlotClock(config, offset === 0 ? Date.now : () => Date.now() + offset);
+  if (offset !== 0) base.logger.warn({ clockOffsetMs: offset }, "this node's clock is shifted (clockOffsetMs): for tests only");
+  return { ...base, mempool, chain, clock };
 }
 
 /** libp2p, tx gossip and sync, started. */

@@ -33,6 +33,11 @@ export interface NodeOptions {
   };
   /** pino level */
   logLevel: string;
+  /**
+   * Shifts this node's clock by this many ms (positive: ahead). For tests and chaos's clock
+   * skew fault only: a skewed node must not harm the others, and its misses count like any.
+   */
+  clockOffsetMs?: number;
 }
 
 /** The libp2p identity inside a data dir (a stable peer id across restarts). */
