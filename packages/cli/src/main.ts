@@ -9,6 +9,7 @@ import { devnetCommand } from "./commands/devnet.js";
 import { genesisCommand } from "./commands/genesis.js";
 import { configShow } from "./commands/config.js";
 import { keysImport, keysList, keysNew } from "./commands/keys.js";
+import { keysExportProtection, keysImportProtection } from "./commands/protection.js";
 import { simCommand } from "./commands/sim.js";
 import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
@@ -32,7 +33,7 @@ import {
 export const COMMANDS: Record<string, Command | Record<string, Command>> = {
   devnet: devnetCommand,
   start: startCommand,
-  keys: { new: keysNew, list: keysList, import: keysImport },
+  keys: { new: keysNew, list: keysList, import: keysImport, "export-protection": keysExportProtection, "import-protection": keysImportProtection },
   config: { show: configShow },
   genesis: genesisCommand,
   tx: {
@@ -60,10 +61,11 @@ const isCommand = (c: Command | Record<string, Command>): c is Command => "spec"
 
 export function topHelp(): string {
   const lines = [`baton ${BATON_VERSION}: a decentralized rollup sequencer`, "", "usage: baton <command> [flags]   (baton <command> --help for its flags; baton --version)", "", "commands:"];
-  for (const [name, c] of Object.entries(COMMANDS)) {
-    const entries: [string, Command][] = isCommand(c) ? [[name, c]] : Object.entries(c).map(([sub, cc]) => [`${name} ${sub}`, cc]);
-    for (const [n, cc] of entries) lines.push(`  ${n.padEnd(14)}${cc.spec.summary}`);
-  }
+  const entries: [string, Command][] = Object.entries(COMMANDS).flatMap(([name, c]) =>
+    isCommand(c) ? [[name, c] as [string, Command]] : Object.entries(c).map(([sub, cc]) => [`${name} ${sub}`, cc] as [string, Command]),
+  );
+  const width = Math.max(...entries.map(([label]) => label.length)) + 2;
+  for (const [label, command] of entries) lines.push(`  ${label.padEnd(width)}${command.spec.summary}`);
   return lines.join("\n");
 }
 
@@ -79,7 +81,8 @@ export function resolveCommand(argv: string[]): { command: Command; rest: string
   const [sub, ...subRest] = rest;
   const subs = Object.keys(entry).join(", ");
   if (sub === undefined || sub === "--help" || sub === "-h") {
-    const lines = Object.entries(entry).map(([n, c]) => `  ${first} ${n.padEnd(11)}${c.spec.summary}`);
+    const width = Math.max(...Object.keys(entry).map((sub) => sub.length)) + 2;
+    const lines = Object.entries(entry).map(([sub, c]) => `  ${first} ${sub.padEnd(width)}${c.spec.summary}`);
     return { help: [`usage: baton ${first} <${Object.keys(entry).join("|")}> [flags]`, "", ...lines].join("\n"), asked: sub !== undefined };
   }
   const command = entry[sub];
