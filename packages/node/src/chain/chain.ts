@@ -9,6 +9,7 @@ import {
   adoptTxRoots,
   applyBatch,
   BatchError,
+  firstInvalidSignatureSet,
   confirmingCommittee,
   createGenesisState,
   findAccountIndex,
@@ -30,7 +31,8 @@ import { Mutex } from "../util/mutex.js";
 import { ChainEvent, type BatchEventData, type ChainEventMap, type ImportSource } from "./events.js";
 import { EquivocationWatch } from "./equivocation.js";
 import { preverifyBatchTxs } from "./preverify.js";
-import { checkChunkSignatures, prepareChunk, type RangeItem } from "./rangeImport.js";
+import { sharedBlsWorker } from "./blsWorker.js";
+import { importRangeInParts, type RangeItem } from "./rangeImport.js";
 import { reportStateChanges } from "./stateChanges.js";
 import { ChainStore } from "./store.js";
 
@@ -201,18 +203,18 @@ export class Chain extends EventEmitter<ChainEventMap> {
    * importing the valid ones before it.
    */
   async importRange(items: RangeItem[], source: ImportSource): Promise<{ imported: number; connected: boolean }> {
-    const chunk = prepareChunk(items, { config: this.config, stateOf: (root) => this.states.get(root), isTxVerified: (hash) => this.modules.mempool.isVerified(hash) });
-    const { valid, error } = checkChunkSignatures(chunk);
-    let imported = 0;
-    for (const batch of chunk.prepared.slice(0, valid)) {
-      const result = await this.importBatch(batch.batch, source, batch.state, batch.bytes);
-      if (result.status === "imported") imported++;
+    const worker = sharedBlsWorker();
+    try {
+      return await importRangeInParts(items, {
+        sources: { config: this.config, stateOf: (root) => this.states.get(root), isTxVerified: (hash) => this.modules.mempool.isVerified(hash) },
+        // on the worker thread; should the worker fail, here
+        check: (sets) => worker.check(sets).then((answer) => answer.firstInvalid, () => firstInvalidSignatureSet(sets)),
+        commit: async (batch) => (await this.importBatch(batch.batch, source, batch.state, batch.bytes)).status === "imported",
+      });
+    } catch (e) {
+      if (e instanceof BatchError) this.modules.metrics?.chain.batchImportErrors.inc({ code: e.code });
+      throw e;
     }
-    if (error) {
-      this.modules.metrics?.chain.batchImportErrors.inc({ code: error.code });
-      throw error;
-    }
-    return { imported, connected: chunk.connected };
   }
 
   /**

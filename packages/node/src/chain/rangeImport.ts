@@ -57,18 +57,18 @@ export interface RangeSources {
  * Applies the chunk's batches in order, each on its parent's state (one this node has, or the
  * previous batch of the chunk), deferring their BLS checks. Stops at a batch that is known
  * already (left out, its successors continue from it), whose parent is unknown (the rest
- * left to the normal import), or that is invalid for another reason (`error`).
+ * left to the normal import), or that is invalid for another reason (`error`). `local` holds
+ * the states of batches prepared before (a previous part of the range, not yet imported) and
+ * `seen` their sets, so that a range can be prepared in parts.
  */
-export function prepareChunk(items: RangeItem[], sources: RangeSources): PreparedChunk {
+export function prepareChunk(items: RangeItem[], sources: RangeSources, local = new Map<string, State>(), seen = new Set<string>()): PreparedChunk {
   const prepared: PreparedBatch[] = [];
   const sets: BlsSignatureSet[] = [];
   const owners: number[] = [];
-  const seen = new Set<string>();
-  const local = new Map<string, State>();
   for (const item of items) {
     const root = toHex(headerRoot(item.batch.header));
     const parentRoot = toHex(item.batch.header.parentRoot);
-    if (sources.stateOf(root)) continue;
+    if (sources.stateOf(root) || local.has(root)) continue;
     const parent = local.get(parentRoot) ?? sources.stateOf(parentRoot);
     if (!parent) return { prepared, sets, owners, error: null, connected: false };
     const deferred: BlsSignatureSet[] = [];
@@ -95,12 +95,56 @@ export function prepareChunk(items: RangeItem[], sources: RangeSources): Prepare
 
 /**
  * Checks the chunk's signatures together. Returns how many of `prepared` are valid (all, or
- * those before the first bad signature) and the error for the bad one.
+ * those before the first bad signature) and the error for the bad one. `firstInvalid`: the
+ * answer of a check made elsewhere (the BLS worker); else it is checked here.
  */
-export function checkChunkSignatures(chunk: PreparedChunk): { valid: number; error: BatchError | null } {
-  const bad = firstInvalidSignatureSet(chunk.sets);
+export function checkChunkSignatures(chunk: PreparedChunk, firstInvalid = firstInvalidSignatureSet(chunk.sets)): { valid: number; error: BatchError | null } {
+  const bad = firstInvalid;
   if (bad < 0) return { valid: chunk.prepared.length, error: chunk.error };
   const index = chunk.owners[bad];
   const height = chunk.prepared[index].batch.header.height;
   return { valid: index, error: new BatchError(BatchErrorCode.BAD_SIGNATURE, `batch at height ${height}: a BLS signature (header or RANDAO reveal) does not verify`) };
+}
+
+/** Parts a range is prepared and checked in: part k+1 is applied while the worker checks part k. */
+export const RANGE_PART = 64;
+
+export interface RangeImportSteps {
+  sources: RangeSources;
+  /** checks a part's sets (on the BLS worker): the index of the first invalid set, -1 if none */
+  check(sets: BlsSignatureSet[]): Promise<number>;
+  /** imports one prepared batch (its state computed, its signatures checked); true if it was new */
+  commit(batch: PreparedBatch): Promise<boolean>;
+}
+
+/**
+ * The range in parts of RANGE_PART, pipelined: while part k's signatures are checked (off the
+ * main thread), part k+1 is applied on top of part k's states; then part k is imported. A
+ * part that fails discards what was prepared after it. Throws the first invalid batch's
+ * BatchError after importing the valid ones before it.
+ */
+export async function importRangeInParts(items: RangeItem[], steps: RangeImportSteps): Promise<{ imported: number; connected: boolean }> {
+  const local = new Map<string, State>();
+  const seen = new Set<string>();
+  const parts: RangeItem[][] = [];
+  for (let from = 0; from < items.length; from += RANGE_PART) parts.push(items.slice(from, from + RANGE_PART));
+  let imported = 0;
+  let chunk = prepareChunk(parts[0] ?? [], steps.sources, local, seen);
+  let checking = steps.check(chunk.sets);
+  for (let part = 0; part < parts.length; part++) {
+    const more = part + 1 < parts.length && chunk.connected && chunk.error === null;
+    const next = more ? prepareChunk(parts[part + 1], steps.sources, local, seen) : null;
+    const nextChecking = next ? steps.check(next.sets) : null;
+    const { valid, error } = checkChunkSignatures(chunk, await checking);
+    for (const batch of chunk.prepared.slice(0, valid)) if (await steps.commit(batch)) imported++;
+    if (error) {
+      nextChecking?.catch(() => undefined);
+      throw error;
+    }
+    if (!chunk.connected) return { imported, connected: false };
+    if (!next || !nextChecking) break;
+    chunk = next;
+    checking = nextChecking;
+  }
+  return { imported, connected: chunk.connected };
 }
