@@ -35,6 +35,8 @@ export interface NodeConfig {
   mempoolSize: number;
   logLevel: LogLevel;
   insecurePlaintextKey: boolean;
+  /** shifts the node's slot clock (ms, positive = ahead): tests and chaos only */
+  clockOffsetMs: number;
 }
 export type SettingName = keyof NodeConfig;
 
@@ -258,6 +260,7 @@ export const SETTINGS: Setting<unknown>[] = [
     boolean: true,
     parse: boolValue,
   },
+  { name: "clockOffsetMs", flag: "clock-offset-ms", env: "BATON_CLOCK_OFFSET_MS", valueName: "ms", help: "shift this node's slot clock by ms (ahead; behind: --clock-offset-ms=-500; at most 1 hour), for tests and chaos only", default: 0, parse: (raw, where) => intValue(raw, where, -3_600_000, 3_600_000) },
 ];
 
 const BY_FILE_KEY = new Map(SETTINGS.map((s) => [s.name as string, s]));

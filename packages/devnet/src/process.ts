@@ -28,6 +28,13 @@ export interface DevnetNode extends NodeLayout {
   start(): void;
   /** stop() if running, then start() */
   restart(): Promise<void>;
+  /**
+   * stop() if running, then start() with `extraArgs` after its usual arguments, kept for every
+   * later start until the next restartWith (`[]`: its usual arguments again)
+   */
+  restartWith(extraArgs: string[]): Promise<ExitInfo | null>;
+  /** the arguments restartWith added (empty: none) */
+  readonly extraArgs: readonly string[];
   /** resolves when the current child exits (at once if none runs) */
   waitExit(): Promise<ExitInfo | null>;
 }
@@ -55,6 +62,7 @@ export class NodeProcess implements DevnetNode {
   private child: ChildProcess | null = null;
   private exited: Promise<ExitInfo> | null = null;
   private expectExit = false;
+  private added: string[] = [];
 
   constructor(
     layout: NodeLayout,
@@ -84,9 +92,13 @@ export class NodeProcess implements DevnetNode {
     return this.child !== null;
   }
 
+  get extraArgs(): readonly string[] {
+    return this.added;
+  }
+
   /** The full command line (for logs and for a person who wants to run one node by hand). */
   commandLine(): string[] {
-    return [process.execPath, requireBuilt(BATON_BIN), ...this.cliArgs];
+    return [process.execPath, requireBuilt(BATON_BIN), ...this.cliArgs, ...this.added];
   }
 
   start(): void {
@@ -150,6 +162,13 @@ export class NodeProcess implements DevnetNode {
   async restart(): Promise<void> {
     await this.stop();
     this.start();
+  }
+
+  async restartWith(extraArgs: string[], timeoutMs = 10_000): Promise<ExitInfo | null> {
+    const exit = await this.stop(timeoutMs);
+    this.added = [...extraArgs];
+    this.start();
+    return exit;
   }
 
   /** Synchronous last resort when the launcher itself exits. */

@@ -37,3 +37,13 @@ export function startArgs(spec: NodeStartSpec): string[] {
     ...["--log-level", spec.logLevel],
   ];
 }
+
+/**
+ * The argument that shifts a node's slot clock (`baton start --clock-offset-ms`, tests and the
+ * chaos skew fault only), for a restart with changed arguments (NodeProcess.restartWith). One
+ * `--flag=value` word: a negative value after a space would read as a flag.
+ */
+export function clockOffsetArgs(offsetMs: number): string[] {
+  if (!Number.isSafeInteger(offsetMs)) throw new RangeError(`clock offset ${offsetMs}: expected whole milliseconds`);
+  return [`--clock-offset-ms=${offsetMs}`];
+}

@@ -69,6 +69,7 @@ export function toNodeOptions(c: NodeConfig, genesis: Genesis, sequencerKey: Bls
     metrics: c.metricsPort === null ? null : { host: c.metricsHost, port: c.metricsPort },
     mempool: { maxSize: c.mempoolSize },
     logLevel: c.logLevel,
+    ...(c.clockOffsetMs ? { clockOffsetMs: c.clockOffsetMs } : {}),
   };
 }
 

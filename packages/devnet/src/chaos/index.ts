@@ -13,3 +13,6 @@ export type { ChaosReport, KindStats } from "./report.js";
 export { InvariantName } from "./invariants.js";
 export type { InvariantResult, FaultWindow } from "./invariants.js";
 export { buildTimeline, renderTimelineSvg, CellState } from "./svg.js";
+export { SKEW_SLOTS, describeSkew } from "./plan.js";
+export { skewFacts, describeSkewFacts } from "./skew.js";
+export type { SkewFacts } from "./skew.js";

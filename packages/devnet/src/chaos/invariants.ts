@@ -33,6 +33,8 @@ export interface FaultWindow {
   targets: number[];
   others?: number[];
   lossPct?: number;
+  /** skew: the node's clock offset in ms (positive: ahead) */
+  skewMs?: number;
   label: string;
   startMs: number;
   endMs: number;
@@ -54,7 +56,11 @@ export interface ClusterShape {
   genesisTime: number;
 }
 
-/** Node groups that can talk at `slot` (up nodes only); nodes down or cut off are left out. */
+/**
+ * Node groups that can talk at `slot` (up nodes only); nodes down or cut off are left out, and so
+ * is a node under a clock skew (impaired like a killed node: its misses are allowed, the others
+ * must carry the chain).
+ */
 export function connectedGroups(c: ClusterShape, windows: FaultWindow[], slot: number): number[][] {
   const active = windows.filter((w) => w.startSlot <= slot && slot <= w.endSlot);
   const down = new Set<number>();
@@ -173,12 +179,17 @@ export interface TxCheck {
   duplicates: string[];
 }
 
-export function checkNoLoss(acked: Map<string, { node: number; t: number }>, tx: TxCheck): InvariantResult {
+/** `when`: how the evidence names an acknowledgement's time (e.g. "t+12.3s"); without it, none. */
+export function checkNoLoss(acked: Map<string, { node: number; t: number }>, tx: TxCheck, when?: (time: number) => string): InvariantResult {
   const missing = [...acked.keys()].filter((h) => (tx.counts.get(h) ?? 0) === 0);
   const twice = [...acked.keys()].filter((h) => (tx.counts.get(h) ?? 0) > 1);
   const held = missing.length === 0 && twice.length === 0 && tx.notConfirmed.length === 0 && tx.duplicates.length === 0;
+  const ackedAt = (hash: string) => (when ? ` at ${when(acked.get(hash)!.t)}` : "");
+  const byNode = new Map<number, number>();
+  for (const hash of missing) byNode.set(acked.get(hash)!.node, (byNode.get(acked.get(hash)!.node) ?? 0) + 1);
   const evidence = [
-    ...missing.slice(0, 10).map((h) => `${h.slice(0, 18)}… acknowledged by n${acked.get(h)!.node} is in no confirmed batch`),
+    ...(missing.length > 0 ? [`missing by acknowledging node: ${[...byNode].sort(([first], [second]) => first - second).map(([node, count]) => `n${node} ${count}`).join(", ")}`] : []),
+    ...missing.slice(0, 10).map((h) => `${h.slice(0, 18)}… acknowledged by n${acked.get(h)!.node}${ackedAt(h)} is in no confirmed batch`),
     ...twice.slice(0, 10).map((h) => `${h.slice(0, 18)}… is in ${tx.counts.get(h)} confirmed batches`),
     ...tx.notConfirmed.slice(0, 10).map((x) => `n${x.node} reports ${x.hash.slice(0, 18)}… as ${x.status}`),
     ...tx.duplicates.slice(0, 5).map((h) => `${h.slice(0, 18)}… appears twice in the confirmed chain`),

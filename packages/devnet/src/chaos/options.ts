@@ -100,12 +100,12 @@ export function fitPlanToGenesis(plan: ChaosPlan, options: ResolvedChaosOptions,
   if (!outageFits(planOptions) && options.faults !== defaultChaosOptions.faults) throw new PlanError(`${why}; it needs --duration >= ${Math.ceil(minDurationForOutage(planOptions) / 1000)}`);
   plan.faults = makeFaultPlan(planOptions);
   log(`${why}; plan made again`);
-  logPlan(plan.faults, log);
+  logPlan(plan.faults, log, options.slotMs);
 }
 
-export function logPlan(plan: PlannedFault[], log: (line: string) => void): void {
+export function logPlan(plan: PlannedFault[], log: (line: string) => void, slotMs?: number): void {
   log(`plan (${plan.length} faults, same seed = same plan):`);
   for (const fault of plan) {
-    log(`  #${fault.id} t+${(fault.atMs / 1000).toFixed(1)}s for ${(fault.durationMs / 1000).toFixed(1)}s: ${describeFault(fault)}${plan.some((other) => other !== fault && other.group === fault.group) ? " (together)" : ""}`);
+    log(`  #${fault.id} t+${(fault.atMs / 1000).toFixed(1)}s for ${(fault.durationMs / 1000).toFixed(1)}s: ${describeFault(fault, slotMs)}${plan.some((other) => other !== fault && other.group === fault.group) ? " (together)" : ""}`);
   }
 }

@@ -207,7 +207,8 @@ export async function readFinalRecords(run: ChaosRun, txCheck: TxCheck): Promise
 
 function windowOf(fault: PlannedFault, shape: ClusterShape, now: number): FaultWindow {
   const slot = slotAtTime(shape, now);
-  return { id: fault.id, kind: fault.kind, targets: fault.targets, others: fault.others, lossPct: fault.lossPct, label: describeFault(fault), startMs: now, endMs: now, startSlot: slot, endSlot: slot };
+  const skew = fault.skewMs === undefined ? {} : { skewMs: fault.skewMs };
+  return { id: fault.id, kind: fault.kind, targets: fault.targets, others: fault.others, lossPct: fault.lossPct, ...skew, label: describeFault(fault, shape.slotMs), startMs: now, endMs: now, startSlot: slot, endSlot: slot };
 }
 
 function markImpaired(observer: Observer, fault: PlannedFault, impaired: boolean): void {

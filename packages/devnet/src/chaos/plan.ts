@@ -23,6 +23,11 @@ export enum FaultKind {
    * (outageLength.ts). Alone in its window, at most once per run.
    */
   outage = "outage",
+  /**
+   * the node's clock shifted: restarted with `--clock-offset-ms` (a seeded ±0.6, ±1.5 or ±3
+   * slots, SKEW_SLOTS), restarted with its usual arguments when the fault ends
+   */
+  skew = "skew",
 }
 export const FAULT_KINDS = Object.values(FaultKind);
 
@@ -35,6 +40,8 @@ export interface PlannedFault {
   others?: number[];
   /** loss: percent of incoming packets dropped */
   lossPct?: number;
+  /** skew: the node's clock offset in ms (positive: ahead) */
+  skewMs?: number;
   /** from the start of the fault phase (genesis) */
   atMs: number;
   durationMs: number;
@@ -101,7 +108,14 @@ export class SeededRandom {
 }
 
 /** Faults that hit one node (they can be combined on different nodes). */
-const SINGLE: ReadonlySet<FaultKind> = new Set([FaultKind.kill, FaultKind.freeze, FaultKind.stop, FaultKind.cut, FaultKind.loss]);
+const SINGLE: ReadonlySet<FaultKind> = new Set([FaultKind.kill, FaultKind.freeze, FaultKind.stop, FaultKind.cut, FaultKind.loss, FaultKind.skew]);
+
+/**
+ * A skew's size in slots, ahead or behind: 0.6 (inside the clock disparity allowance at the CI's
+ * 250 ms slots), 1.5 and 3 (more than a slot). Each skew of a plan takes the next size from a
+ * seeded bag of the three, so a run with two skews has two sizes and one with three has all.
+ */
+export const SKEW_SLOTS = [0.6, 1.5, 3] as const;
 
 export class PlanError extends Error {
   constructor(message: string) {
@@ -114,7 +128,8 @@ export class PlanError extends Error {
  * Faults one after another, each followed by a recovery gap; every kind in `kinds` comes up
  * (a seeded bag, refilled when empty); with `concurrent`, every third step is two faults on
  * two different nodes at once. Durations are in slots: a fault lasts 16–28 slots (long
- * enough for a dead leader to be ejected), a split or loss 16–32, the gap after it 12–20.
+ * enough for a dead leader to be ejected), a split or loss 16–32, the gap after it 12–20. A skew
+ * is a node fault (16–28 slots) with an offset from SKEW_SLOTS.
  *
  * An outage (if in `kinds`) is not in the bag: it comes once, alone, if the phase has room
  * for it (outageFits), at a seeded point between the other faults but not before
@@ -133,6 +148,11 @@ export function makeFaultPlan(o: PlanOptions): PlannedFault[] {
   const bagKinds = o.kinds.filter((k) => k !== FaultKind.outage);
   const faults: PlannedFault[] = [];
   let bag: FaultKind[] = [];
+  let skewSizes: number[] = [];
+  const skewMs = () => {
+    if (skewSizes.length === 0) skewSizes = rng.shuffle(SKEW_SLOTS);
+    return Math.round(skewSizes.shift()! * slot) * rng.pick([-1, 1]);
+  };
   let group = 0;
   let step = 0;
   const draw = (allowed: (k: FaultKind) => boolean): FaultKind | null => {
@@ -169,6 +189,7 @@ export function makeFaultPlan(o: PlanOptions): PlannedFault[] {
           f.others = side.slice(half).sort((a, b) => a - b);
         }
         if (p.kind === FaultKind.loss) f.lossPct = rng.pick([10, 20, 30]);
+        if (p.kind === FaultKind.skew) f.skewMs = skewMs();
         faults.push(f);
       }
       group++;
@@ -211,13 +232,21 @@ export function minDurationForOutage(o: Omit<PlanOptions, "durationMs">): number
 
 export const outageFits = (o: PlanOptions): boolean => o.durationMs >= minDurationForOutage(o);
 
-/** "kill n2", "split n1,n3 | n2,n4", "loss n4 20%". */
-export function describeFault(f: Pick<PlannedFault, "kind" | "targets" | "others" | "lossPct">): string {
+/** "kill n2", "split n1,n3 | n2,n4", "loss n4 20%", "skew n3 -375ms" (with `slotMs`: "skew n3 -375ms = -1.5 slots"). */
+export function describeFault(f: Pick<PlannedFault, "kind" | "targets" | "others" | "lossPct" | "skewMs">, slotMs?: number): string {
   const ns = (xs: number[]) => xs.map((i) => `n${i}`).join(",");
+  if (f.kind === FaultKind.skew) return `skew ${ns(f.targets)} ${describeSkew(f.skewMs ?? 0, slotMs)}`;
   if (f.kind === FaultKind.split) return `split ${ns(f.targets)} | ${ns(f.others ?? [])}`;
   if (f.kind === FaultKind.loss) return `loss ${ns(f.targets)} ${f.lossPct}%`;
   if (f.kind === FaultKind.outage) return `outage (all of ${ns(f.targets)})`;
   return `${f.kind} ${ns(f.targets)}`;
+}
+
+/** "+375ms", "-150ms"; with `slotMs`, "+375ms = +1.5 slots". */
+export function describeSkew(skewMs: number, slotMs?: number): string {
+  const sign = skewMs < 0 ? "-" : "+";
+  const slots = slotMs ? ` = ${sign}${Number((Math.abs(skewMs) / slotMs).toFixed(2))} slots` : "";
+  return `${sign}${Math.abs(skewMs)}ms${slots}`;
 }
 
 /** Parses "kill,freeze,split" (or "all") against what a backend supports. */

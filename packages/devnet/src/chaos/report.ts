@@ -2,6 +2,7 @@
 import type { BackendName } from "./backend.js";
 import type { FaultWindow, Gap, InvariantResult, Stall } from "./invariants.js";
 import type { OutageLivenessFacts, OutagePenaltyFacts } from "./outageChecks.js";
+import { describeSkewFacts, type SkewFacts } from "./skew.js";
 import type { LoadStats } from "../load.js";
 
 export interface KindStats {
@@ -32,6 +33,8 @@ export interface ChaosReport {
   observer: { samples: number; failedPolls: number[]; comparisons: number };
   /** only when an outage happened: what its two invariants were judged on */
   outages?: { recovery: OutageLivenessFacts[]; penalties: OutagePenaltyFacts[] };
+  /** only when a clock skew happened: what each did to its own node (its misses are allowed) */
+  skews?: { clockDisparityMs: number; faults: SkewFacts[] };
   files: { json: string; svg: string; dir: string; logs: string[] };
 }
 
@@ -48,6 +51,11 @@ export function formatTable(r: ChaosReport): string {
   lines.push(`${pad("fault", 10)}${pad("count", 7)}${pad("slots", 7)}${pad("fill", 8)}longest gap`);
   for (const k of r.perKind) lines.push(`${pad(k.kind, 10)}${pad(String(k.faults), 7)}${pad(String(k.slots), 7)}${pad(pct(k.fillRate), 8)}${k.longestGapSlots} slots ${k.longestGapAt}`);
   lines.push("");
+  if (r.skews) {
+    lines.push("clock skews (the skewed node's own slots; its misses are allowed):");
+    for (const facts of r.skews.faults) lines.push(`  ${describeSkewFacts(facts, r.skews.clockDisparityMs)}`);
+    lines.push("");
+  }
   for (const inv of r.invariants.filter((i) => i.evidence.length > 0)) {
     lines.push(`${inv.name}:`);
     for (const e of inv.evidence.slice(0, 12)) lines.push(`  ${e}`);

@@ -35,7 +35,7 @@ export async function runChaos(chaosOptions: ChaosOptions): Promise<ChaosReport>
   const runDir = runDirOf(options, startedAt);
   await mkdir(runDir, { recursive: true });
   log(`chaos: backend ${options.backend}, seed ${JSON.stringify(options.seed)}, ${options.durationMs / 1000} s, ${options.nodes} nodes, load ${options.loadRate} tx/s; files in ${runDir}`);
-  logPlan(plan.faults, log);
+  logPlan(plan.faults, log, options.slotMs);
   if (plan.outageNote) log(`  ${plan.outageNote}`);
 
   const setup: ChaosSetup = { options, log, backend, runDir, startedAt };

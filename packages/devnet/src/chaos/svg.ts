@@ -55,7 +55,7 @@ const COLORS: Record<CellState, string> = {
   [CellState.ejected]: "#9e9e9e",
   [CellState.idle]: "#eceff1",
 };
-const FAULT_COLORS: Record<string, string> = { kill: "#d81b60", freeze: "#1e88e5", stop: "#8e24aa", cut: "#f57c00", split: "#fbc02d", loss: "#00897b", outage: "#4e342e" };
+const FAULT_COLORS: Record<string, string> = { kill: "#d81b60", freeze: "#1e88e5", stop: "#8e24aa", cut: "#f57c00", split: "#fbc02d", loss: "#00897b", outage: "#4e342e", skew: "#9e9d24" };
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 

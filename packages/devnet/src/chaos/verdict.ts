@@ -21,10 +21,11 @@ import {
 } from "./invariants.js";
 import type { BatchInfo } from "./observer.js";
 import { checkOutageNoPenalty, checkOutageRecovery, outageLivenessFacts, type OutageLivenessFacts, type OutagePenaltyFacts } from "./outageChecks.js";
-import type { ChaosEnd, ChaosRun } from "./phases.js";
+import { sinceGenesis, type ChaosEnd, type ChaosRun } from "./phases.js";
 import { FaultKind } from "./plan.js";
 import type { ChaosReport } from "./report.js";
 import { degradedPeriods, kindStats } from "./settle.js";
+import { skewFacts } from "./skew.js";
 import { buildTimeline, renderTimelineSvg } from "./svg.js";
 
 /** What the invariants were judged on, and their results. */
@@ -65,7 +66,7 @@ export function judgeRun(run: ChaosRun, end: ChaosEnd): ChaosVerdict {
   const notRunning = run.info.apiUrls.map((_, index) => index + 1).filter((node) => observer.latest[node - 1] === null);
   const invariants = [
     checkSafety(observer.conflicts, observer.comparisons, observer.confirmedRoots.size),
-    checkNoLoss(run.acked, end.txCheck),
+    checkNoLoss(run.acked, end.txCheck, (time) => sinceGenesis(shape, time)),
     checkLiveness(liveness, shape),
     checkAgreement(end.agreement.records, end.agreement.why),
     checkNoCrash(run.backend.exits(), notRunning),
@@ -105,8 +106,17 @@ export function chaosReport(run: ChaosRun, verdict: ChaosVerdict): ChaosReport {
     load: { ...run.load.stats, acknowledgedUnique: run.acked.size },
     observer: { samples: observer.samples.length, failedPolls: observer.failures, comparisons: observer.comparisons },
     ...(verdict.outages ? { outages: verdict.outages } : {}),
+    ...skewSection(run, chain),
     files,
   };
+}
+
+/** With a clock skew among the faults: what each did to its own node. */
+function skewSection(run: ChaosRun, chain: BatchInfo[]): Pick<ChaosReport, "skews"> {
+  if (!run.windows.some((window) => window.kind === FaultKind.skew)) return {};
+  const clockDisparityMs = run.info.genesis.config.clockDisparityMs;
+  const { shape, windows, observer } = run;
+  return { skews: { clockDisparityMs, faults: skewFacts({ shape, windows, chain, schedules: observer.schedules, records: observer.sequencers, clockDisparityMs }) } };
 }
 
 /** report.json, and timeline.svg: who led and produced each slot, with the fault windows over it. */

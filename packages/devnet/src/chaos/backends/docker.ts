@@ -5,6 +5,10 @@
  * `docker kill` of every container, one `docker start` of all), and network faults as nftables
  * rules inside a container's network namespace (nsenter from the host; the image needs no
  * tools). Crashes are seen in `docker events` (every die the plan did not ask for).
+ *
+ * No clock skew: a node container's command and environment are fixed when compose creates it
+ * (docker-compose.yml), so a restart with `--clock-offset-ms` would mean recreating the container
+ * (a new id, a compose file that passes the setting); the processes and netns backends inject it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";

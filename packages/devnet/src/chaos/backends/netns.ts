@@ -2,7 +2,7 @@
  * Netns backend: node i runs on test host h<i> (its own network namespace, 10.78.0.(10+i),
  * made by ../shared/ci/netns-hosts.sh), so the network between nodes is real and can fail:
  * a node cut off from its peers, the network split in two, packet loss on one host — on top
- * of the process faults (kill, freeze, stop, outage); several at once.
+ * of the process faults (kill, freeze, stop, outage, skew: ProcessFaults); several at once.
  *
  * The chaos runner stays in the root namespace, which must never send to a test host: its
  * HTTP requests go through a helper process (netnsProxy.ts) running on an extra observer
@@ -108,7 +108,7 @@ class LateHttp implements ChaosHttp {
 
 export class NetnsBackend implements ChaosBackend {
   readonly name = BackendName.netns;
-  readonly kinds = [FaultKind.kill, FaultKind.freeze, FaultKind.stop, FaultKind.cut, FaultKind.split, FaultKind.loss, FaultKind.outage] as const;
+  readonly kinds = [FaultKind.kill, FaultKind.freeze, FaultKind.stop, FaultKind.cut, FaultKind.split, FaultKind.loss, FaultKind.outage, FaultKind.skew] as const;
   readonly concurrent = true;
   readonly http = new LateHttp();
   readonly loadApi = loadApiOver(this.http);
@@ -208,7 +208,7 @@ export class NetnsBackend implements ChaosBackend {
         for (const i of f.targets) await nftApply(this.nft, i, "loss", { lossPct: f.lossPct ?? 10 });
         return;
       default:
-        await Promise.all(f.targets.map((i) => this.faults!.inject(f.kind, i)));
+        await Promise.all(f.targets.map((i) => this.faults!.inject(f.kind, i, f.skewMs)));
     }
   }
 
