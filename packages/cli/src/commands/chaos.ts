@@ -72,14 +72,14 @@ export const chaosCommand: Command = {
       return report.ok ? 0 : 1;
     } catch (e) {
       if (e instanceof chaos.PlanError) {
-        io.err(`baton chaos: ${e.message}`);
+        io.err(`baton: ${e.message}`);
         return 2;
       }
       if (abort.signal.aborted) {
         io.err("baton chaos: stopped; cluster torn down");
         return 130;
       }
-      io.err(`baton chaos: ${(e as Error).stack ?? e}`);
+      io.err(`baton: ${(e as Error).stack ?? e}`);
       return 1;
     } finally {
       stop.dispose();

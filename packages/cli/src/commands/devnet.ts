@@ -65,7 +65,7 @@ export const devnetCommand: Command = {
       devnet = await startDevnet({ ...opts, log: io.err });
     } catch (e) {
       if (e instanceof DevnetError) {
-        io.err(`baton devnet: ${e.message}`);
+        io.err(`baton: ${e.message}`);
         return 1;
       }
       if (e instanceof Error && e.name === "ConfigError") throw new UsageError(`--mechanism-params: ${e.message}`);

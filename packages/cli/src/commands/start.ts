@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { KeyFileFormat, loadKey, type KeyFile } from "@baton/client";
-import { bytesEqual, toHex, type BlsKeypair, type Genesis } from "@baton/core";
+import { bytesEqual, SEQUENCER_STATUS_NAMES, toHex, type BlsKeypair, type Genesis } from "@baton/core";
 import type { NodeOptions } from "@baton/node";
 import { UsageError, type CommandSpec, type FlagValues } from "../args.js";
 import type { Command, Io } from "../command.js";
@@ -129,7 +129,7 @@ export async function checkPortsFree(c: NodeConfig, sources: Record<SettingName,
 }
 
 /** Loads the node's key (asking the password source only for a keystore), or null for "none". */
-async function loadStartKey(c: NodeConfig, sources: Record<SettingName, Source>, genesis: Genesis, io: Io, env: NodeJS.ProcessEnv): Promise<KeyFile | null> {
+async function loadStartKey(c: NodeConfig, sources: Record<SettingName, Source>, io: Io, env: NodeJS.ProcessEnv): Promise<KeyFile | null> {
   if (c.key === "none") {
     io.err("no key (key = none): a full node that follows the chain and serves its API; set --key <keystore> to sequence");
     return null;
@@ -150,10 +150,15 @@ async function loadStartKey(c: NodeConfig, sources: Record<SettingName, Source>,
   if (await keyFileTooOpen(c.key)) io.err(`warning: key file ${c.key} is readable by other users; chmod 600 it`);
   const keys = loaded.keys;
   io.err(`sequencer key ${toHex(keys.bls.publicKey).slice(0, 18)}…  account ${toHex(keys.ed25519.publicKey)}`);
-  if (!genesis.sequencers.some((s) => bytesEqual(s.pubkey, keys.bls.publicKey))) {
-    io.err(`note: ${toHex(keys.bls.publicKey).slice(0, 18)}… is not a genesis sequencer; it leads once a stake tx makes it one (baton tx stake)`);
-  }
   return keys;
+}
+
+/** What this node's key is on the chain it holds (its head state: a restarted node that staked since genesis is a sequencer). */
+export function sequencerNote(sequencers: { pubkey: Uint8Array; status: number }[], keys: KeyFile, height: number): string {
+  const short = `${toHex(keys.bls.publicKey).slice(0, 18)}…`;
+  const index = sequencers.findIndex((s) => bytesEqual(s.pubkey, keys.bls.publicKey));
+  if (index < 0) return `note: ${short} is not a sequencer at height ${height}; it leads once a stake tx makes it one (baton tx stake)`;
+  return `${short} is sequencer #${index} (${SEQUENCER_STATUS_NAMES[sequencers[index].status]}) at height ${height}`;
 }
 
 interface StatusLike {
@@ -202,7 +207,7 @@ export const startCommand: Command = {
     const resolved = await resolveStartConfig(values, env, process.cwd());
     const c = requireAll(resolved);
     const genesis = await readGenesisFile(c.genesis);
-    const keys = await loadStartKey(c, resolved.sources, genesis, io, env);
+    const keys = await loadStartKey(c, resolved.sources, io, env);
     await checkPortsFree(c, resolved.sources);
     let lock: KeyLock | null = null;
     if (keys) {
@@ -221,10 +226,11 @@ export const startCommand: Command = {
         // The account key lets the node send its own rejoin tx after an ejection.
         node = await createNode({ ...opts, accountKey: keys?.ed25519 ?? null });
       } catch (e) {
-        io.err(`baton start: ${(e as Error).message}`);
+        io.err(`baton: ${(e as Error).message}`);
         return 1;
       }
       // human lines on stderr: stdout carries pino's JSON lines only (`| jq` works)
+      if (keys) io.err(sequencerNote(node.chain.getHeadState().sequencers, keys, node.chain.getHead().height));
       io.err(`peer id: ${node.peerId}`);
       for (const addr of node.multiaddrs) io.err(`listening: ${addr}`);
       if (node.metricsPort !== null) io.err(`metrics: http://${c.metricsHost}:${node.metricsPort}/metrics`);
