@@ -15,3 +15,4 @@ export * from "./db/protectionInterchange.js";
 export { Mempool } from "./mempool/index.js";
 export { Network, GossipType } from "./network/index.js";
 export { defaultSyncOptions } from "./sync/index.js";
+export { createMetrics } from "./metrics/index.js";
