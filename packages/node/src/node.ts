@@ -122,7 +122,11 @@ async function startWire(opts: CreateNodeOptions, core: Core, closers: Closer[])
       gossipValidators: {
         [GossipType.tx]: (data) => txs!.validateGossip(data),
         [GossipType.batch]: (data, from) =>
-          validateGossipBatch(data, from, { chain, now: () => clock.now(), onUnknownParent: (peer) => void sync?.syncWith(peer) }),
+          validateGossipBatch(data, from, {
+            chain,
+            now: () => clock.now(),
+            onUnknownParent: (peer, batch, bytes) => void sync?.lookupParent(peer, batch, bytes),
+          }),
       },
       reqRespHandlers: {
         status: async () => sync!.encodedStatus(),

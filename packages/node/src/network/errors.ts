@@ -12,15 +12,24 @@ export enum GossipAction {
  * Thrown by a gossip validator to drop a message. `code` is a short, fixed string
  * (e.g. "BATCH_WRONG_LEADER") suitable for logs and metric labels.
  * Any other error thrown by a validator is treated as IGNORE (our bug, not the peer's).
+ *
+ * A REJECT costs the sender in gossipsub's score and in the node's own peer score, which bans
+ * (peerGuard.ts). `scored: false` leaves the node's score out: for a fault an honest peer can
+ * have for a while (a clock running ahead), which gossipsub's score (it decays in seconds)
+ * punishes while it lasts, but which should not keep the peer banned once it is fixed.
  */
 export class GossipValidationError extends Error {
+  readonly scored: boolean;
+
   constructor(
     readonly action: GossipAction,
     readonly code: string,
-    message?: string
+    message?: string,
+    options: {scored?: boolean} = {}
   ) {
     super(message ?? `${action}: ${code}`);
     this.name = "GossipValidationError";
+    this.scored = options.scored ?? true;
   }
 }
 

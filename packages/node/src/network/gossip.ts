@@ -14,6 +14,22 @@ import {GossipType, stringifyTopic} from "./topics.js";
  */
 export const MAX_GOSSIP_MESSAGE_BYTES = 4 * 1024 * 1024 - 1024;
 
+/**
+ * Largest gossipsub RPC frame we read. The frame's length prefix is checked before any of it
+ * is buffered: a longer frame ends that peer's gossip stream unread (it-length-prefixed's
+ * InvalidDataLengthError). Equal to what a gossipsub sender can encode at most.
+ */
+export const MAX_GOSSIP_RPC_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Weight of our own peer score (peerGuard.ts, ≤ 0, the ban comes at -100) in gossipsub's
+ * score (its app-specific part, P5). Small enough that two REJECTs (gossipsub's own
+ * invalid-delivery penalty -40, ours -80 × 0.25) stay above the graylist threshold (-80), so
+ * the third still reaches our validator and bans; large enough that a peer with sync
+ * offences drops below 0 and out of the mesh.
+ */
+export const APP_SCORE_WEIGHT = 0.25;
+
 /** Topic string of every gossip type for one chain. */
 export function gossipTopics(chainId: number): Record<GossipType, string> {
   return {
@@ -42,8 +58,11 @@ const TOPIC_SCORE_PARAMS: Partial<TopicScoreParams> = {
   invalidMessageDeliveriesDecay: 0.9,
 };
 
-/** gossipsub service factory: unsigned messages with content-hash ids, only our topics. */
-export function createGossipsubService(chainId: number): ReturnType<typeof gossipsub> {
+/**
+ * gossipsub service factory: unsigned messages with content-hash ids, only our topics, frames
+ * up to MAX_GOSSIP_RPC_BYTES; `appScore` (our peer score) counts in gossipsub's peer score.
+ */
+export function createGossipsubService(chainId: number, appScore: (peerId: string) => number = () => 0): ReturnType<typeof gossipsub> {
   const topics = Object.values(gossipTopics(chainId));
   const opts: Partial<GossipsubOpts> = {
     // We sign payloads ourselves; gossipsub's signatures halve throughput and prove nothing.
@@ -55,7 +74,10 @@ export function createGossipsubService(chainId: number): ReturnType<typeof gossi
     fallbackToFloodsub: false,
     allowedTopics: topics,
     emitSelf: false,
+    maxInboundDataLength: MAX_GOSSIP_RPC_BYTES,
     scoreParams: {
+      appSpecificScore: appScore,
+      appSpecificWeight: APP_SCORE_WEIGHT,
       // Disabled: local clusters share 127.0.0.1; sequencer sets are small and known.
       IPColocationFactorWeight: 0,
       decayInterval: 1_000,
@@ -73,7 +95,8 @@ export function createTopicValidator(
   type: GossipType,
   validate: GossipValidatorFn,
   metrics: NetworkMetrics | null,
-  log: Logger
+  log: Logger,
+  onReject: RejectListener = () => {}
 ): TopicValidatorFn {
   return async (peer, msg) => {
     const from = peer.toString();
@@ -84,6 +107,7 @@ export function createTopicValidator(
         const reject = e.action === GossipAction.REJECT;
         metrics?.onGossipResult(type, reject ? "reject" : "ignore");
         log.debug({type, peer: from, action: e.action, code: e.code}, "gossip message dropped");
+        if (reject && e.scored) onReject(from, type, e.code);
         return reject ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore;
       }
       metrics?.onGossipResult(type, "ignore");
@@ -94,6 +118,9 @@ export function createTopicValidator(
     return TopicValidatorResult.Accept;
   };
 }
+
+/** Told of every message our validator REJECTed (unless `scored: false`): `from` is the peer that sent it to us. */
+export type RejectListener = (from: string, type: GossipType, code: string) => void;
 
 export interface GossipWiring {
   /** Join our topics; call once libp2p has started. */
@@ -112,13 +139,14 @@ export function wireGossip(
   validators: Record<GossipType, GossipValidatorFn>,
   onGossip: Partial<Record<GossipType, GossipHandlerFn>>,
   metrics: NetworkMetrics | null,
-  log: Logger
+  log: Logger,
+  onReject?: RejectListener
 ): GossipWiring {
   const topics = gossipTopics(chainId);
   const typeByTopic = new Map<string, GossipType>();
   for (const type of Object.values(GossipType)) {
     typeByTopic.set(topics[type], type);
-    pubsub.topicValidators.set(topics[type], createTopicValidator(type, validators[type], metrics, log));
+    pubsub.topicValidators.set(topics[type], createTopicValidator(type, validators[type], metrics, log, onReject));
   }
 
   const onMessage = (evt: CustomEvent<GossipsubMessage>): void => {

@@ -15,6 +15,10 @@ import type {GossipWiring} from "./gossip.js";
 import type {NetworkMetrics, PeerInfoSummary} from "./interface.js";
 import {resolveNetworkOptions} from "./options.js";
 import type {NetworkOptions, ResolvedNetworkOptions} from "./options.js";
+import {PeerGuard} from "./peerGuard.js";
+import type {RefusalCounts} from "./peerGuard.js";
+import {PeerOffence} from "./peerScore.js";
+import type {BanEntry} from "./peerScore.js";
 import {loadOrCreatePeerKey} from "./peerId.js";
 import {PeerManager, parseBootstrap} from "./peers.js";
 import {ReqResp} from "./reqresp.js";
@@ -50,6 +54,8 @@ export class Network {
   private selfPeerId: string | null = null;
   private readonly connectedListeners = new Set<PeerListener>();
   private readonly disconnectedListeners = new Set<PeerListener>();
+  /** scores and bans; kept across stop() / start() so a restart forgives nobody */
+  private readonly guard: PeerGuard;
 
   constructor(
     opts: NetworkOptions,
@@ -57,6 +63,7 @@ export class Network {
   ) {
     this.opts = resolveNetworkOptions(opts);
     this.log = modules.logger.child({module: "network"});
+    this.guard = new PeerGuard(this.opts.peerGuard, {logger: this.log});
   }
 
   /** Our peer id (base58). Available after the first start(). */
@@ -71,7 +78,7 @@ export class Network {
 
   async start(): Promise<void> {
     if (this.running !== null) return;
-    const {opts, log} = this;
+    const {opts, log, guard} = this;
     const privateKey = await loadOrCreatePeerKey(opts.peerKeyFile);
     const selfPeerId = peerIdFromPrivateKey(privateKey).toString();
     const bootstrapList = parseBootstrap(opts.bootstrap, selfPeerId).map((ma) => ma.toString());
@@ -81,22 +88,27 @@ export class Network {
       privateKey,
       addresses: {listen: opts.listenAddrs},
       transports: [tcp()],
+      connectionGater: guard.gater(),
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       peerDiscovery: bootstrapList.length > 0 ? [bootstrap({list: bootstrapList, timeout: 0})] : [],
-      services: {identify: identify(), pubsub: createGossipsubService(opts.chainId)},
+      services: {identify: identify(), pubsub: createGossipsubService(opts.chainId, (peerId) => guard.score(peerId))},
     });
+    guard.attach(libp2p);
 
     const peerManager = new PeerManager(
       {selfPeerId, bootstrap: bootstrapList, redialIntervalMs: opts.redialIntervalMs, forgetPeerAfterMs: opts.forgetPeerAfterMs},
-      {libp2p, logger: log}
+      {libp2p, logger: log, isBanned: (peerId) => guard.isBanned(peerId)}
     );
     const reqResp = new ReqResp(
       {chainId: opts.chainId, timeoutMs: opts.requestTimeoutMs, maxFrameBytes: opts.maxFrameBytes, maxResponseBufferBytes: opts.maxResponseBufferBytes},
       {libp2p, handlers: opts.reqRespHandlers, logger: log}
     );
     // Handlers and validators go in before start: no early stream or message finds them missing.
-    const gossip = wireGossip(libp2p.services.pubsub, opts.chainId, opts.gossipValidators, opts.onGossip ?? {}, this.modules.metrics, log);
+    const gossip = wireGossip(libp2p.services.pubsub, opts.chainId, opts.gossipValidators, opts.onGossip ?? {}, this.modules.metrics, log, (from, type, code) =>
+      guard.report(from, PeerOffence.gossipReject, {type, code})
+    );
+    libp2p.addEventListener("connection:open", (evt) => guard.onConnectionOpen(evt.detail));
     libp2p.addEventListener("peer:connect", (evt) => this.onPeerEvent(evt.detail, "connected", peerManager));
     libp2p.addEventListener("peer:disconnect", (evt) => this.onPeerEvent(evt.detail, "disconnected", peerManager));
     libp2p.addEventListener("peer:identify", (evt) =>
@@ -131,6 +143,7 @@ export class Network {
     running.gossip.unwire();
     await running.reqResp.unregister().catch(() => {});
     await running.libp2p.stop();
+    this.guard.detach();
     this.log.info({peerId: this.selfPeerId}, "network stopped");
   }
 
@@ -166,6 +179,33 @@ export class Network {
    */
   async requestBatchesByRange(peerId: string, startHeight: number, count: number): Promise<Uint8Array[]> {
     return this.requireRunning().reqResp.requestBatchesByRange(peerId, startHeight, count);
+  }
+
+  /**
+   * Penalise a peer for an offence found outside gossip validation (sync, parent lookups).
+   * At the ban threshold it is disconnected and banned (peerGuard.ts). Returns its new score.
+   */
+  reportPeer(peerId: string, offence: PeerOffence, detail?: Record<string, unknown>): number {
+    return this.guard.report(peerId, offence, detail);
+  }
+
+  /** A peer's score (≤ 0; the ban comes at `peerGuard.banThreshold`). */
+  peerScore(peerId: string): number {
+    return this.guard.score(peerId);
+  }
+
+  isBanned(peerId: string): boolean {
+    return this.guard.isBanned(peerId);
+  }
+
+  /** The bans in force (peer ids and addresses). */
+  getBans(): BanEntry[] {
+    return this.guard.banList();
+  }
+
+  /** Inbound connections refused since the Network was created, by reason. */
+  getRefusals(): RefusalCounts {
+    return {...this.guard.refused};
   }
 
   /** Connected peers and the remote addresses of their connections. */

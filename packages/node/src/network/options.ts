@@ -1,4 +1,6 @@
 import type {GossipHandlerFn, GossipValidatorFn, ReqRespHandlers} from "./interface.js";
+import {defaultPeerGuardOptions} from "./peerGuard.js";
+import type {PeerGuardOptions} from "./peerGuard.js";
 import type {GossipType} from "./topics.js";
 
 export interface NetworkOptions {
@@ -24,6 +26,11 @@ export interface NetworkOptions {
   maxFrameBytes?: number;
   /** Largest amount of unread response data buffered per stream. */
   maxResponseBufferBytes?: number;
+  /**
+   * Scores, bans, the per-address connection cap (see peerGuard.ts, docs/security.md);
+   * unset fields take `defaultPeerGuardOptions`.
+   */
+  peerGuard?: Partial<PeerGuardOptions>;
 }
 
 export const defaultNetworkOptions = {
@@ -34,10 +41,11 @@ export const defaultNetworkOptions = {
   maxResponseBufferBytes: 128 * 1024 * 1024,
 } satisfies Partial<NetworkOptions>;
 
-export type ResolvedNetworkOptions = NetworkOptions & typeof defaultNetworkOptions;
+export type ResolvedNetworkOptions = Omit<NetworkOptions, "peerGuard"> & typeof defaultNetworkOptions & {peerGuard: PeerGuardOptions};
 
 export function resolveNetworkOptions(opts: NetworkOptions): ResolvedNetworkOptions {
-  const resolved = {...defaultNetworkOptions, ...dropUndefined(opts)} as ResolvedNetworkOptions;
+  const peerGuard = {...defaultPeerGuardOptions, ...dropUndefined(opts.peerGuard ?? {})};
+  const resolved = {...defaultNetworkOptions, ...dropUndefined(opts), peerGuard} as ResolvedNetworkOptions;
   if (!Number.isSafeInteger(resolved.chainId) || resolved.chainId < 0) {
     throw new RangeError(`NetworkOptions.chainId: expected a non-negative integer, got ${opts.chainId}`);
   }
@@ -47,7 +55,18 @@ export function resolveNetworkOptions(opts: NetworkOptions): ResolvedNetworkOpti
   for (const key of ["requestTimeoutMs", "redialIntervalMs", "forgetPeerAfterMs", "maxFrameBytes", "maxResponseBufferBytes"] as const) {
     if (!(resolved[key] > 0)) throw new RangeError(`NetworkOptions.${key}: expected a positive number, got ${resolved[key]}`);
   }
+  checkPeerGuardOptions(peerGuard);
   return resolved;
+}
+
+function checkPeerGuardOptions(guard: PeerGuardOptions): void {
+  if (!(guard.banThreshold < 0)) throw new RangeError(`NetworkOptions.peerGuard.banThreshold: expected a negative number, got ${guard.banThreshold}`);
+  for (const key of ["scoreHalfLifeMs", "banDurationMs", "maxTrackedPeers", "maxBans"] as const) {
+    if (!(guard[key] > 0)) throw new RangeError(`NetworkOptions.peerGuard.${key}: expected a positive number, got ${guard[key]}`);
+  }
+  if (!Number.isInteger(guard.maxConnectionsPerAddress) || guard.maxConnectionsPerAddress < 1) {
+    throw new RangeError(`NetworkOptions.peerGuard.maxConnectionsPerAddress: expected an integer >= 1, got ${guard.maxConnectionsPerAddress}`);
+  }
 }
 
 function dropUndefined<T extends object>(obj: T): Partial<T> {

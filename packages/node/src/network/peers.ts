@@ -44,6 +44,8 @@ export interface PeerManagerOptions {
 export interface PeerManagerModules {
   libp2p: Pick<Libp2p, "dial" | "getPeers">;
   logger: Logger;
+  /** banned peers are not redialed (the connection gater would refuse the dial anyway) */
+  isBanned?: (peerId: string) => boolean;
 }
 
 /**
@@ -106,7 +108,7 @@ export class PeerManager {
   private redialMissing(): void {
     const connected = new Set(this.modules.libp2p.getPeers().map((p) => p.toString()));
     for (const [peerId, peer] of this.known) {
-      if (connected.has(peerId) || peer.dialing) continue;
+      if (connected.has(peerId) || peer.dialing || this.modules.isBanned?.(peerId)) continue;
       void this.redial(peerId, peer);
     }
   }

@@ -8,17 +8,25 @@
  * as syncing — and its producer stands aside — only while a range sync keeps importing new
  * batches and the head is behind the clock: a peer that claims a height of 10^9 and serves
  * nothing, or only batches we have, suspends nothing. Such a peer is not asked again for
- * distrustMs, and its claim is forgotten when its sync ends.
+ * distrustMs, and its claim is forgotten when its sync ends. Each distrust is also an offence
+ * against the peer's score (network/peerGuard.ts): repeated ones get it disconnected and banned.
+ *
+ * A gossiped batch with an unknown parent starts a bounded lookup of its ancestors from its
+ * sender (lookup.ts), not a full sync.
  */
 import type { Logger } from "pino";
-import { BatchError, decodeSignedBatch, decodeStatus, encodeStatus, toHex, type StatusMessage } from "@baton/core";
+import { BatchError, decodeSignedBatch, decodeStatus, encodeStatus, toHex, type SignedBatch, type StatusMessage } from "@baton/core";
 import type { Chain } from "../chain/index.js";
 import type { Metrics } from "../metrics/index.js";
+import { PeerOffence } from "../network/peerScore.js";
+import { defaultLookupOptions, ParentLookup, type LookupOptions, type LookupOutcome } from "./lookup.js";
 
 export interface SyncNetwork {
   requestStatus(peerId: string): Promise<Uint8Array>;
   requestBatchesByRange(peerId: string, startHeight: number, count: number): Promise<Uint8Array[]>;
   getPeers(): { peerId: string }[];
+  /** penalise a peer (network/peerGuard.ts); absent in tests that do not score */
+  reportPeer?(peerId: string, offence: PeerOffence, detail?: Record<string, unknown>): unknown;
 }
 
 export interface SyncOptions {
@@ -30,6 +38,8 @@ export interface SyncOptions {
   distrustMs: number;
   /** syncing lasts while a new batch was imported within this long (ms) */
   progressWindowMs: number;
+  /** bounds of unknown-parent lookups (lookup.ts); defaultLookupOptions if unset */
+  lookup?: LookupOptions;
 }
 export const defaultSyncOptions: SyncOptions = { batchSize: 256, pollIntervalMs: 2_000, distrustMs: 60_000, progressWindowMs: 6_000 };
 
@@ -54,6 +64,7 @@ export class SyncService {
   /** peers whose claims we do not act on, until the unix ms given */
   private readonly distrusted = new Map<string, number>();
   private closed = false;
+  private readonly lookup: ParentLookup;
 
   constructor(
     private readonly opts: SyncOptions,
@@ -65,7 +76,13 @@ export class SyncService {
       currentSlot(): number;
       now?: () => number;
     },
-  ) {}
+  ) {
+    this.lookup = new ParentLookup(opts.lookup ?? defaultLookupOptions, {
+      ...modules,
+      isRangeSyncing: () => this.rangePeer !== null,
+      fullSync: (peerId) => this.syncWith(peerId),
+    });
+  }
 
   private now(): number {
     return this.modules.now?.() ?? Date.now();
@@ -76,7 +93,13 @@ export class SyncService {
   }
   stop(): void {
     this.closed = true;
+    this.lookup.close();
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** A gossiped batch's parent is unknown: look its ancestors up from the peer that sent it (bounded, lookup.ts). */
+  lookupParent(peerId: string, batch: SignedBatch, bytes: Uint8Array): Promise<LookupOutcome> {
+    return this.lookup.request(peerId, batch, bytes);
   }
 
   /** Our status, for the req/resp handler. */
@@ -119,6 +142,7 @@ export class SyncService {
   private distrust(peerId: string, reason: string, detail: Record<string, unknown>): void {
     this.distrusted.set(peerId, this.now() + this.opts.distrustMs);
     this.modules.logger.warn({ peer: peerId, reason, ...detail }, "sync: peer distrusted");
+    this.modules.network.reportPeer?.(peerId, PeerOffence.syncDistrust, { reason, ...detail });
   }
 
   /**

@@ -106,10 +106,11 @@ test("a bad signature, a wrong leader and malformed bytes are REJECTed", async (
   await expectGossip(new Uint8Array([1, 2, 3]), GossipAction.REJECT, /DECODE/);
 });
 
-test("an unknown parent is IGNOREd and asks for a sync from the sender", async () => {
+test("an unknown parent is IGNOREd and asks for a lookup from the sender", async () => {
   const head = chain.getHead();
   const b = build(chain.getHeadState(), head.root, head.slot + 1);
-  const orphanParent = { ...b.batch, header: { ...b.batch.header, parentRoot: new Uint8Array(32).fill(9), height: head.height + 5 } };
+  // (a height above its slot would be REJECTed: heights count batches, one per slot at most)
+  const orphanParent = { ...b.batch, header: { ...b.batch.header, parentRoot: new Uint8Array(32).fill(9), height: head.height + 5, slot: head.slot + 5 } };
   let asked = "";
   try {
     await validate(encodeSignedBatch(orphanParent), (p) => (asked = p));
@@ -119,16 +120,20 @@ test("an unknown parent is IGNOREd and asks for a sync from the sender", async (
   assert.is(asked, "peer-x");
 });
 
-test("a batch from the future is IGNOREd", async () => {
+test("a batch one slot early is IGNOREd, more than one slot early REJECTed (issue 12)", async () => {
   const head = chain.getHead();
   const b = build(chain.getHeadState(), head.root, head.slot + 1);
-  try {
-    await validateGossipBatch(encodeSignedBatch(b.batch), "p", { chain, now: () => 0, onUnknownParent: () => {} });
-    assert.unreachable("accepted");
-  } catch (e) {
-    assert.is((e as GossipValidationError).action, GossipAction.IGNORE);
-    assert.is((e as GossipValidationError).code, "BATCH_FROM_FUTURE");
-  }
+  const early = async (now: number) => {
+    try {
+      await validateGossipBatch(encodeSignedBatch(b.batch), "p", { chain, now: () => now, onUnknownParent: () => {} });
+      assert.unreachable("accepted");
+    } catch (e) {
+      return `${(e as GossipValidationError).action}:${(e as GossipValidationError).code}`;
+    }
+  };
+  const slotStart = config.genesisTime + b.batch.header.slot * config.slotMs;
+  assert.is(await early(slotStart - config.slotMs), "ignore:BATCH_FROM_FUTURE");
+  assert.is(await early(slotStart - 2 * config.slotMs - config.clockDisparityMs), "reject:BATCH_TOO_FAR_IN_FUTURE");
 });
 
 test("a heavier fork takes the head and the losing batch's txs return to the mempool", async () => {
